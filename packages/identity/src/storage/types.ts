@@ -1,0 +1,262 @@
+// The storage contract of the identity service: what managers may ask of a driver.
+// Shapes follow Keystone's SQL models (keystone/*/backends/sql*.py); ids are strings
+// (32-char hex UUIDs for everything Baton creates, 'default' for the default domain).
+// Every method that looks a single row up by id throws NotFoundError when there is none;
+// every insert or rename that collides with a unique constraint throws ConflictError.
+
+export interface Domain {
+  id: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  /** Free-form extra attributes the API accepted (Keystone keeps them in `extra`). */
+  extra: Record<string, unknown>;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  domainId: string;
+  description: string;
+  enabled: boolean;
+  /** The parent project; for a top-level project, its domain id (as Keystone stores it). */
+  parentId: string | null;
+  isDomain: boolean;
+  tags: string[];
+  extra: Record<string, unknown>;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  domainId: string;
+  enabled: boolean;
+  defaultProjectId: string | null;
+  /** bcrypt hash of the current password; null for a user with no password. */
+  passwordHash: string | null;
+  /** Epoch seconds, or null when the password never expires. */
+  passwordExpiresAt: number | null;
+  /** Epoch seconds of creation. */
+  createdAt: number;
+  extra: Record<string, unknown>;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  domainId: string;
+  description: string;
+  extra: Record<string, unknown>;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  /** Domain-specific roles carry their domain; global roles have null. */
+  domainId: string | null;
+  description: string;
+  extra: Record<string, unknown>;
+}
+
+export interface ImpliedRole {
+  priorRoleId: string;
+  impliedRoleId: string;
+}
+
+/** Who holds a role where. `system` assignments use targetId 'all'. */
+export type AssignmentType =
+  | 'UserProject'
+  | 'GroupProject'
+  | 'UserDomain'
+  | 'GroupDomain'
+  | 'UserSystem'
+  | 'GroupSystem';
+
+export interface Assignment {
+  type: AssignmentType;
+  actorId: string;
+  targetId: string;
+  roleId: string;
+  inherited: boolean;
+}
+
+export interface AssignmentFilter {
+  type?: AssignmentType | AssignmentType[];
+  actorId?: string | string[];
+  targetId?: string | string[];
+  roleId?: string | string[];
+  inherited?: boolean;
+}
+
+export interface Region {
+  id: string;
+  description: string;
+  parentRegionId: string | null;
+  extra: Record<string, unknown>;
+}
+
+export interface Service {
+  id: string;
+  type: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  extra: Record<string, unknown>;
+}
+
+export type EndpointInterface = 'public' | 'internal' | 'admin';
+
+export interface Endpoint {
+  id: string;
+  serviceId: string;
+  interface: EndpointInterface;
+  url: string;
+  regionId: string | null;
+  enabled: boolean;
+  extra: Record<string, unknown>;
+}
+
+export interface ApplicationCredential {
+  id: string;
+  name: string;
+  userId: string;
+  projectId: string;
+  description: string;
+  /** bcrypt hash of the secret. */
+  secretHash: string;
+  /** Epoch seconds, or null when it never expires. */
+  expiresAt: number | null;
+  unrestricted: boolean;
+  /** Role ids delegated by the credential (a subset of the user's roles on the project). */
+  roleIds: string[];
+}
+
+export interface RevocationEvent {
+  userId: string | null;
+  projectId: string | null;
+  domainId: string | null;
+  roleId: string | null;
+  trustId: string | null;
+  auditId: string | null;
+  auditChainId: string | null;
+  /** Epoch seconds (token expiry the event targets), or null. */
+  expiresAt: number | null;
+  /** Epoch seconds, whole seconds (Keystone drops microseconds). */
+  revokedAt: number;
+  /** Tokens issued at or before this epoch second match. */
+  issuedBefore: number;
+}
+
+export interface ListFilter {
+  name?: string;
+  domainId?: string;
+  enabled?: boolean;
+}
+
+export interface ResourceDriver {
+  createDomain(domain: Domain): Promise<Domain>;
+  getDomain(id: string): Promise<Domain>;
+  getDomainByName(name: string): Promise<Domain>;
+  listDomains(filter?: ListFilter): Promise<Domain[]>;
+  updateDomain(id: string, patch: Partial<Omit<Domain, 'id'>>): Promise<Domain>;
+  deleteDomain(id: string): Promise<void>;
+
+  createProject(project: Project): Promise<Project>;
+  getProject(id: string): Promise<Project>;
+  getProjectByName(name: string, domainId: string): Promise<Project>;
+  listProjects(filter?: ListFilter & { parentId?: string; ids?: string[] }): Promise<Project[]>;
+  updateProject(id: string, patch: Partial<Omit<Project, 'id'>>): Promise<Project>;
+  deleteProject(id: string): Promise<void>;
+}
+
+export interface IdentityDriver {
+  createUser(user: User): Promise<User>;
+  getUser(id: string): Promise<User>;
+  getUserByName(name: string, domainId: string): Promise<User>;
+  listUsers(filter?: ListFilter): Promise<User[]>;
+  updateUser(id: string, patch: Partial<Omit<User, 'id'>>): Promise<User>;
+  deleteUser(id: string): Promise<void>;
+
+  createGroup(group: Group): Promise<Group>;
+  getGroup(id: string): Promise<Group>;
+  getGroupByName(name: string, domainId: string): Promise<Group>;
+  listGroups(filter?: ListFilter): Promise<Group[]>;
+  updateGroup(id: string, patch: Partial<Omit<Group, 'id'>>): Promise<Group>;
+  deleteGroup(id: string): Promise<void>;
+
+  addUserToGroup(userId: string, groupId: string): Promise<void>;
+  removeUserFromGroup(userId: string, groupId: string): Promise<void>;
+  isUserInGroup(userId: string, groupId: string): Promise<boolean>;
+  listGroupsForUser(userId: string): Promise<Group[]>;
+  listUsersInGroup(groupId: string): Promise<User[]>;
+}
+
+export interface AssignmentDriver {
+  createRole(role: Role): Promise<Role>;
+  getRole(id: string): Promise<Role>;
+  getRoleByName(name: string, domainId: string | null): Promise<Role>;
+  listRoles(filter?: { name?: string; domainId?: string | null }): Promise<Role[]>;
+  updateRole(id: string, patch: Partial<Omit<Role, 'id'>>): Promise<Role>;
+  deleteRole(id: string): Promise<void>;
+
+  createImpliedRole(rule: ImpliedRole): Promise<ImpliedRole>;
+  deleteImpliedRole(rule: ImpliedRole): Promise<void>;
+  listImpliedRoles(priorRoleId?: string): Promise<ImpliedRole[]>;
+
+  /** Idempotent: granting an existing assignment is not an error. */
+  createAssignment(assignment: Assignment): Promise<void>;
+  deleteAssignment(assignment: Assignment): Promise<void>;
+  listAssignments(filter?: AssignmentFilter): Promise<Assignment[]>;
+  /** Removes every assignment naming the actor, target or role (on delete of that entity). */
+  deleteAssignmentsFor(ids: { actorId?: string; targetId?: string; roleId?: string }): Promise<void>;
+}
+
+export interface CatalogDriver {
+  createRegion(region: Region): Promise<Region>;
+  getRegion(id: string): Promise<Region>;
+  listRegions(filter?: { parentRegionId?: string }): Promise<Region[]>;
+  updateRegion(id: string, patch: Partial<Omit<Region, 'id'>>): Promise<Region>;
+  deleteRegion(id: string): Promise<void>;
+
+  createService(service: Service): Promise<Service>;
+  getService(id: string): Promise<Service>;
+  listServices(filter?: { type?: string; name?: string }): Promise<Service[]>;
+  updateService(id: string, patch: Partial<Omit<Service, 'id'>>): Promise<Service>;
+  deleteService(id: string): Promise<void>;
+
+  createEndpoint(endpoint: Endpoint): Promise<Endpoint>;
+  getEndpoint(id: string): Promise<Endpoint>;
+  listEndpoints(filter?: { serviceId?: string; interface?: EndpointInterface; regionId?: string }): Promise<Endpoint[]>;
+  updateEndpoint(id: string, patch: Partial<Omit<Endpoint, 'id'>>): Promise<Endpoint>;
+  deleteEndpoint(id: string): Promise<void>;
+}
+
+export interface ApplicationCredentialDriver {
+  createApplicationCredential(credential: ApplicationCredential): Promise<ApplicationCredential>;
+  getApplicationCredential(id: string): Promise<ApplicationCredential>;
+  getApplicationCredentialByName(name: string, userId: string): Promise<ApplicationCredential>;
+  listApplicationCredentials(userId: string, filter?: { name?: string }): Promise<ApplicationCredential[]>;
+  deleteApplicationCredential(id: string): Promise<void>;
+  deleteApplicationCredentialsForUser(userId: string): Promise<void>;
+}
+
+export interface RevokeDriver {
+  /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
+  addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
+  /** Events whose issuedBefore >= issuedAt (the only ones that can match a token issued then). */
+  listEventsSince(issuedAt: number): Promise<RevocationEvent[]>;
+}
+
+/** One storage backend (SQLite or PostgreSQL), all drivers sharing its connection. */
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly resource: ResourceDriver;
+  readonly identity: IdentityDriver;
+  readonly assignment: AssignmentDriver;
+  readonly catalog: CatalogDriver;
+  readonly applicationCredential: ApplicationCredentialDriver;
+  readonly revoke: RevokeDriver;
+  /** Applies pending migrations (keystone-manage db_sync). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
