@@ -1,0 +1,112 @@
+// `baton manage …`: keystone-manage's bootstrap, fernet_setup, fernet_rotate and db_sync.
+import type { Command } from 'commander';
+import { FernetKeyRepository } from '@baton/fernet';
+import { IdentityService, bootstrap } from '@baton/identity';
+import { CommandError, loadKeystoneConfig, type KeystoneConfig } from '../load-config.ts';
+
+function keyRepository(config: KeystoneConfig): FernetKeyRepository {
+  return new FernetKeyRepository({
+    path: config.fernet_tokens.key_repository,
+    maxActiveKeys: config.fernet_tokens.max_active_keys,
+  });
+}
+
+interface BootstrapFlags {
+  config: string[];
+  bootstrapPassword?: string;
+  bootstrapUsername: string;
+  bootstrapProjectName: string;
+  bootstrapRoleName: string;
+  bootstrapServiceName: string;
+  bootstrapRegionId?: string;
+  bootstrapPublicUrl?: string;
+  bootstrapInternalUrl?: string;
+  bootstrapAdminUrl?: string;
+}
+
+/** keystone-manage reads OS_BOOTSTRAP_* too, and the environment wins over flags. */
+function fromEnv(name: string, flag: string | undefined): string | undefined {
+  return process.env[`OS_BOOTSTRAP_${name}`] ?? flag;
+}
+
+export async function runBootstrap(configFiles: string[], flags: Omit<BootstrapFlags, 'config'>) {
+  const config = loadKeystoneConfig(configFiles);
+  const password = fromEnv('PASSWORD', flags.bootstrapPassword);
+  if (password === undefined || password === '') {
+    throw new CommandError('baton manage bootstrap: --bootstrap-password (or OS_BOOTSTRAP_PASSWORD) is required', 2);
+  }
+  const service = await IdentityService.open(config);
+  try {
+    return await bootstrap(service, {
+      password,
+      username: fromEnv('USERNAME', flags.bootstrapUsername) ?? 'admin',
+      projectName: fromEnv('PROJECT_NAME', flags.bootstrapProjectName) ?? 'admin',
+      roleName: fromEnv('ROLE_NAME', flags.bootstrapRoleName) ?? 'admin',
+      serviceName: fromEnv('SERVICE_NAME', flags.bootstrapServiceName) ?? 'keystone',
+      regionId: fromEnv('REGION_ID', flags.bootstrapRegionId) ?? null,
+      publicUrl: fromEnv('PUBLIC_URL', flags.bootstrapPublicUrl) ?? null,
+      internalUrl: fromEnv('INTERNAL_URL', flags.bootstrapInternalUrl) ?? null,
+      adminUrl: fromEnv('ADMIN_URL', flags.bootstrapAdminUrl) ?? null,
+    });
+  } finally {
+    await service.close();
+  }
+}
+
+export function fernetSetup(configFiles: string[]): number[] {
+  const repository = keyRepository(loadKeystoneConfig(configFiles));
+  repository.setup();
+  return repository.keyIndexes();
+}
+
+export function registerManage(program: Command): void {
+  const manage = program.command('manage').description('administer the identity service (keystone-manage)');
+  const configOption = ['--config <file...>', 'keystone.conf (repeat for several; later wins)'] as const;
+
+  manage
+    .command('bootstrap')
+    .description('create the default domain, admin project, user and roles, and identity endpoints (idempotent)')
+    .requiredOption(...configOption)
+    .option('--bootstrap-password <password>', 'admin password (or OS_BOOTSTRAP_PASSWORD)')
+    .option('--bootstrap-username <name>', 'admin user name', 'admin')
+    .option('--bootstrap-project-name <name>', 'admin project name', 'admin')
+    .option('--bootstrap-role-name <name>', 'admin role name', 'admin')
+    .option('--bootstrap-service-name <name>', 'identity service name', 'keystone')
+    .option('--bootstrap-region-id <id>', 'region of the identity endpoints')
+    .option('--bootstrap-public-url <url>', 'public identity endpoint')
+    .option('--bootstrap-internal-url <url>', 'internal identity endpoint')
+    .option('--bootstrap-admin-url <url>', 'admin identity endpoint')
+    .action(async (flags: BootstrapFlags) => {
+      const result = await runBootstrap(flags.config, flags);
+      const summary = result.created.length > 0 ? result.created.join(', ') : 'nothing to change';
+      process.stdout.write(`bootstrap: ${summary}\n`);
+    });
+
+  manage
+    .command('fernet-setup')
+    .description('create the Fernet key repository ([fernet_tokens] key_repository) with keys 0 and 1')
+    .requiredOption(...configOption)
+    .action((flags: { config: string[] }) => {
+      process.stdout.write(`fernet-setup: keys ${fernetSetup(flags.config).join(', ')}\n`);
+    });
+
+  manage
+    .command('fernet-rotate')
+    .description('rotate Fernet keys: staged key 0 becomes primary, a new key 0 is staged, the oldest are dropped')
+    .requiredOption(...configOption)
+    .action((flags: { config: string[] }) => {
+      const repository = keyRepository(loadKeystoneConfig(flags.config));
+      repository.rotate();
+      process.stdout.write(`fernet-rotate: keys ${repository.keyIndexes().join(', ')}\n`);
+    });
+
+  manage
+    .command('db-sync')
+    .description('create or upgrade the database schema ([database] connection)')
+    .requiredOption(...configOption)
+    .action(async (flags: { config: string[] }) => {
+      const service = await IdentityService.open(loadKeystoneConfig(flags.config));
+      await service.close();
+      process.stdout.write('db-sync: schema is up to date\n');
+    });
+}

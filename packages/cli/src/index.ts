@@ -1,0 +1,2 @@
+// @baton/cli has no library surface; the command is bin/baton.js → src/main.ts.
+export {};

@@ -1,0 +1,25 @@
+// The `baton` command.
+import { Command, CommanderError } from 'commander';
+import { registerIdentity } from './commands/identity.ts';
+import { registerManage } from './commands/manage.ts';
+import { registerUp } from './commands/up.ts';
+import { CommandError } from './load-config.ts';
+
+const program = new Command('baton')
+  .description('OpenStack service tokens: a Keystone-compatible identity service and its tools')
+  .showHelpAfterError()
+  .exitOverride();
+registerUp(program);
+registerIdentity(program);
+registerManage(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommandError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  throw error;
+}

@@ -1,0 +1,58 @@
+// The Identity API v3 as a Fastify application: root hooks and the error mapper are
+// registered once here; each API area is a plugin under routes/.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { IdentityService } from '../service.ts';
+import { ApiContext } from './context.ts';
+import { createErrorHandler } from './errors.ts';
+import { NotFoundError } from '../errors.ts';
+import { versionRoutes } from './routes/versions.ts';
+import { authRoutes } from './routes/auth.ts';
+import { resourceRoutes } from './routes/resources.ts';
+
+export interface IdentityAppOptions {
+  /** A pino logger or logger options; false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Headers whose values must never reach a log line. */
+export const REDACTED_HEADERS = ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers["x-service-token"]'];
+
+export async function createIdentityApp(service: IdentityService, options: IdentityAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: service.config.oslo_middleware.max_request_body_size,
+    genReqId: () => `req-${randomUUID()}`,
+    // Keystone's schemas are strict: no coercion, no silently dropped members.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+  });
+  const context = new ApiContext(service, service.config.DEFAULT.public_endpoint);
+
+  // Keystone answers a body that is not JSON with 400, whatever its content type says.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, function parseJson(_request, body, done) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(error as SyntaxError, undefined);
+    }
+  });
+
+  app.addHook('onSend', async function identityHeaders(request, reply) {
+    reply.header('Vary', 'X-Auth-Token');
+    reply.header('x-openstack-request-id', request.id);
+  });
+  app.setErrorHandler(createErrorHandler({ authUri: (request) => `${context.origin(request)}/v3` }));
+  app.setNotFoundHandler(function notFound() {
+    throw new NotFoundError('The resource could not be found.');
+  });
+
+  await app.register(versionRoutes(context));
+  await app.register(authRoutes(context));
+  await app.register(resourceRoutes(context));
+  return app;
+}

@@ -1,0 +1,152 @@
+// JSON shapes of Identity API v3 responses (keystone/common/render_token.py and each
+// resource's wrap_member/wrap_collection).
+import { formatKeystoneTime } from '@baton/tokens';
+import type {
+  ApplicationCredential,
+  Domain,
+  Endpoint,
+  Group,
+  Project,
+  Region,
+  Role,
+  Service,
+  User,
+} from '../storage/types.ts';
+import type { CatalogEntry } from '../catalog/catalog-manager.ts';
+import type { ValidatedToken } from '../token/token-provider.ts';
+
+type Json = Record<string, unknown>;
+
+export function renderRoleRef(role: Role): Json {
+  return role.domainId === null ? { id: role.id, name: role.name } : { id: role.id, name: role.name, domain_id: role.domainId };
+}
+
+/** The body of POST and GET /v3/auth/tokens. */
+export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | undefined): Json {
+  const body: Json = {
+    methods: token.methods,
+    user: {
+      domain: { id: token.userDomain.id, name: token.userDomain.name },
+      id: token.user.id,
+      name: token.user.name,
+      password_expires_at:
+        token.user.passwordExpiresAt === null ? null : formatKeystoneTime(token.user.passwordExpiresAt).slice(0, -1),
+    },
+    audit_ids: token.auditIds,
+    expires_at: formatKeystoneTime(token.expiresAt),
+    issued_at: formatKeystoneTime(token.issuedAt),
+  };
+  const { scope } = token;
+  if (scope.kind === 'project') {
+    body.project = { domain: { id: scope.domain.id, name: scope.domain.name }, id: scope.project.id, name: scope.project.name };
+    body.is_domain = scope.project.isDomain;
+  } else if (scope.kind === 'domain') {
+    body.domain = { id: scope.domain.id, name: scope.domain.name };
+  } else if (scope.kind === 'system') {
+    body.system = { all: true };
+  }
+  if (scope.kind !== 'unscoped') body.roles = token.roles.map(renderRoleRef);
+  const credential = token.applicationCredential;
+  if (credential !== null) {
+    body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
+  }
+  if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
+  return { token: body };
+}
+
+/** Renders entities with their `links.self`, given the API's base URL (…/v3). */
+export class Renderer {
+  readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  link(path: string): { self: string } {
+    return { self: `${this.base}/${path}` };
+  }
+
+  collection(name: string, path: string, items: Json[]): Json {
+    return { [name]: items, links: { next: null, self: `${this.base}/${path}`, previous: null } };
+  }
+
+  domain(d: Domain): Json {
+    return { id: d.id, name: d.name, description: d.description, enabled: d.enabled, tags: [], options: {}, ...d.extra, links: this.link(`domains/${d.id}`) };
+  }
+
+  project(p: Project): Json {
+    return {
+      id: p.id,
+      name: p.name,
+      domain_id: p.domainId,
+      description: p.description,
+      enabled: p.enabled,
+      parent_id: p.parentId,
+      is_domain: p.isDomain,
+      tags: p.tags,
+      options: {},
+      ...p.extra,
+      links: this.link(`projects/${p.id}`),
+    };
+  }
+
+  user(u: User): Json {
+    const out: Json = {
+      id: u.id,
+      name: u.name,
+      domain_id: u.domainId,
+      enabled: u.enabled,
+      password_expires_at: u.passwordExpiresAt === null ? null : formatKeystoneTime(u.passwordExpiresAt).slice(0, -1),
+      options: {},
+      ...u.extra,
+      links: this.link(`users/${u.id}`),
+    };
+    if (u.defaultProjectId !== null) out.default_project_id = u.defaultProjectId;
+    return out;
+  }
+
+  group(g: Group): Json {
+    return { id: g.id, name: g.name, domain_id: g.domainId, description: g.description, ...g.extra, links: this.link(`groups/${g.id}`) };
+  }
+
+  role(r: Role): Json {
+    return { id: r.id, name: r.name, domain_id: r.domainId, description: r.description, options: {}, ...r.extra, links: this.link(`roles/${r.id}`) };
+  }
+
+  region(r: Region): Json {
+    return { id: r.id, description: r.description, parent_region_id: r.parentRegionId, ...r.extra, links: this.link(`regions/${r.id}`) };
+  }
+
+  service(s: Service): Json {
+    return { id: s.id, type: s.type, name: s.name, description: s.description, enabled: s.enabled, ...s.extra, links: this.link(`services/${s.id}`) };
+  }
+
+  endpoint(e: Endpoint): Json {
+    return {
+      id: e.id,
+      interface: e.interface,
+      region_id: e.regionId,
+      region: e.regionId,
+      service_id: e.serviceId,
+      url: e.url,
+      enabled: e.enabled,
+      ...e.extra,
+      links: this.link(`endpoints/${e.id}`),
+    };
+  }
+
+  applicationCredential(c: ApplicationCredential, roles: Role[]): Json {
+    return {
+      id: c.id,
+      name: c.name,
+      user_id: c.userId,
+      project_id: c.projectId,
+      description: c.description,
+      expires_at: c.expiresAt === null ? null : formatKeystoneTime(c.expiresAt).slice(0, -1),
+      unrestricted: c.unrestricted,
+      roles: roles.map(renderRoleRef),
+      access_rules: [],
+      links: this.link(`users/${c.userId}/application_credentials/${c.id}`),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+// /v3/auth/*: issue, validate, check and revoke tokens; the caller's catalog, projects,
+// domains and system (keystone/api/auth.py).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readAuthBody } from '../../auth/auth-body.ts';
+import { NotFoundError } from '../../errors.ts';
+import { enforce } from '../../policy.ts';
+import type { ValidatedToken } from '../../token/token-provider.ts';
+import { credentials, headerToken, type ApiContext } from '../context.ts';
+import { renderToken } from '../render.ts';
+
+type Query = Record<string, string | undefined>;
+
+/** oslo_utils.strutils.bool_from_string: anything but these is false. */
+const TRUE_STRINGS = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
+
+function flag(query: Query, name: string): boolean {
+  const value = query[name];
+  return value !== undefined && TRUE_STRINGS.has(value.trim().toLowerCase());
+}
+
+export function authRoutes(context: ApiContext) {
+  const { service } = context;
+
+  async function body(token: ValidatedToken, query: Query) {
+    const catalog = 'nocatalog' in query ? undefined : await service.catalog.catalog();
+    return renderToken(token, catalog);
+  }
+
+  /** Caller first (401), then the subject (404), then policy (403), as Keystone orders them. */
+  async function subject(request: FastifyRequest, action: string, allowExpired: boolean): Promise<ValidatedToken> {
+    const caller = await context.caller(request);
+    const subjectId = headerToken(request, 'x-subject-token');
+    if (subjectId === null) {
+      // A privileged caller learns the token is missing; anyone else is refused.
+      enforce(action, credentials(caller), { tokenUserId: null });
+      throw new NotFoundError('No token in the request');
+    }
+    const token = await service.tokens.validate(subjectId, { allowExpired });
+    enforce(action, credentials(caller), { tokenUserId: token.user.id });
+    return token;
+  }
+
+  return async function auth(app: FastifyInstance): Promise<void> {
+    // POST /v3/auth/tokens
+    app.post('/v3/auth/tokens', async function issueToken(request, reply) {
+      const token = await service.auth.authenticate(readAuthBody(request.body));
+      reply.code(201).header('X-Subject-Token', token.id);
+      return body(token, request.query as Query);
+    });
+
+    // GET /v3/auth/tokens
+    app.get('/v3/auth/tokens', async function validateToken(request, reply) {
+      const query = request.query as Query;
+      const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
+      reply.header('X-Subject-Token', token.id);
+      return body(token, query);
+    });
+
+    // HEAD /v3/auth/tokens
+    app.head('/v3/auth/tokens', async function checkToken(request, reply: FastifyReply) {
+      const query = request.query as Query;
+      const token = await subject(request, 'check_token', flag(query, 'allow_expired'));
+      reply.header('X-Subject-Token', token.id).type('application/json');
+      // Content-Length of the body a GET would have had; Node sends no body on HEAD.
+      return JSON.stringify(await body(token, query));
+    });
+
+    // DELETE /v3/auth/tokens
+    app.delete('/v3/auth/tokens', async function revokeToken(request, reply) {
+      const token = await subject(request, 'revoke_token', false);
+      await service.tokens.revoke(token);
+      reply.code(204).send();
+    });
+
+    // GET /v3/auth/catalog
+    app.get('/v3/auth/catalog', async function authCatalog(request) {
+      await context.authorize(request, 'get_auth_catalog');
+      const renderer = context.renderer(request);
+      return { catalog: await service.catalog.catalog(), links: renderer.link('auth/catalog') };
+    });
+
+    // GET /v3/auth/projects
+    app.get('/v3/auth/projects', async function authProjects(request) {
+      const caller = await context.authorize(request, 'get_auth_projects');
+      const renderer = context.renderer(request);
+      const projects = (await service.assignment.projectsForUser(caller.user.id)).filter((p) => p.enabled);
+      return renderer.collection('projects', 'auth/projects', projects.map((p) => renderer.project(p)));
+    });
+
+    // GET /v3/auth/domains
+    app.get('/v3/auth/domains', async function authDomains(request) {
+      const caller = await context.authorize(request, 'get_auth_domains');
+      const renderer = context.renderer(request);
+      const ids = await service.assignment.domainIdsForUser(caller.user.id);
+      const domains = (await Promise.all(ids.map((id) => service.resource.getDomain(id)))).filter((d) => d.enabled);
+      return renderer.collection('domains', 'auth/domains', domains.map((d) => renderer.domain(d)));
+    });
+
+    // GET /v3/auth/system
+    app.get('/v3/auth/system', async function authSystem(request) {
+      const caller = await context.authorize(request, 'get_auth_system');
+      const roles = await service.assignment.roleIdsOnSystem(caller.user.id);
+      return { system: roles.length > 0 ? [{ all: true }] : [], links: context.renderer(request).link('auth/system') };
+    });
+  };
+}

@@ -1,0 +1,167 @@
+// Regions, services and endpoints (keystone/catalog/core.py), and the v3 catalog that
+// tokens carry. The catalog is read on most validations and changes rarely, so it is
+// memoised; local writes drop the memo at once, other nodes' writes show within
+// CATALOG_TTL_MS (Keystone's [catalog] caching gives the same kind of staleness).
+import type { CatalogDriver, Endpoint, EndpointInterface, Region, Service } from '../storage/types.ts';
+import { ValidationError } from '../errors.ts';
+import { newId } from '../ids.ts';
+
+const CATALOG_TTL_MS = 10_000;
+
+export interface CatalogEndpoint {
+  id: string;
+  interface: EndpointInterface;
+  region_id: string | null;
+  url: string;
+  region: string | null;
+}
+
+export interface CatalogEntry {
+  endpoints: CatalogEndpoint[];
+  id: string;
+  type: string;
+  name: string;
+}
+
+export class CatalogManager {
+  readonly #driver: CatalogDriver;
+  #memo: { at: number; catalog: Promise<CatalogEntry[]> } | undefined;
+
+  constructor(driver: CatalogDriver) {
+    this.#driver = driver;
+  }
+
+  #changed<T>(result: Promise<T>): Promise<T> {
+    this.#memo = undefined;
+    return result;
+  }
+
+  createRegion(input: { id?: string; description?: string; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<Region> {
+    return this.#changed(
+      this.#driver.createRegion({
+        id: input.id ?? newId(),
+        description: input.description ?? '',
+        parentRegionId: input.parentRegionId ?? null,
+        extra: input.extra ?? {},
+      }),
+    );
+  }
+
+  getRegion(id: string): Promise<Region> {
+    return this.#driver.getRegion(id);
+  }
+
+  listRegions(filter?: { parentRegionId?: string }): Promise<Region[]> {
+    return this.#driver.listRegions(filter);
+  }
+
+  updateRegion(id: string, patch: Partial<Omit<Region, 'id'>>): Promise<Region> {
+    return this.#changed(this.#driver.updateRegion(id, patch));
+  }
+
+  deleteRegion(id: string): Promise<void> {
+    return this.#changed(this.#driver.deleteRegion(id));
+  }
+
+  createService(input: { id?: string; type: string; name?: string; description?: string; enabled?: boolean; extra?: Record<string, unknown> }): Promise<Service> {
+    return this.#changed(
+      this.#driver.createService({
+        id: input.id ?? newId(),
+        type: input.type,
+        name: input.name ?? '',
+        description: input.description ?? '',
+        enabled: input.enabled ?? true,
+        extra: input.extra ?? {},
+      }),
+    );
+  }
+
+  getService(id: string): Promise<Service> {
+    return this.#driver.getService(id);
+  }
+
+  listServices(filter?: { type?: string; name?: string }): Promise<Service[]> {
+    return this.#driver.listServices(filter);
+  }
+
+  updateService(id: string, patch: Partial<Omit<Service, 'id'>>): Promise<Service> {
+    return this.#changed(this.#driver.updateService(id, patch));
+  }
+
+  async deleteService(id: string): Promise<void> {
+    for (const endpoint of await this.#driver.listEndpoints({ serviceId: id })) {
+      await this.#driver.deleteEndpoint(endpoint.id);
+    }
+    return this.#changed(this.#driver.deleteService(id));
+  }
+
+  async createEndpoint(input: {
+    id?: string;
+    serviceId: string;
+    interface: EndpointInterface;
+    url: string;
+    regionId?: string | null;
+    enabled?: boolean;
+    extra?: Record<string, unknown>;
+  }): Promise<Endpoint> {
+    await this.#driver.getService(input.serviceId);
+    if (input.regionId != null) await this.#driver.getRegion(input.regionId);
+    return this.#changed(
+      this.#driver.createEndpoint({
+        id: input.id ?? newId(),
+        serviceId: input.serviceId,
+        interface: input.interface,
+        url: input.url,
+        regionId: input.regionId ?? null,
+        enabled: input.enabled ?? true,
+        extra: input.extra ?? {},
+      }),
+    );
+  }
+
+  getEndpoint(id: string): Promise<Endpoint> {
+    return this.#driver.getEndpoint(id);
+  }
+
+  listEndpoints(filter?: { serviceId?: string; interface?: EndpointInterface; regionId?: string }): Promise<Endpoint[]> {
+    return this.#driver.listEndpoints(filter);
+  }
+
+  async updateEndpoint(id: string, patch: Partial<Omit<Endpoint, 'id'>>): Promise<Endpoint> {
+    if (patch.serviceId !== undefined) await this.#driver.getService(patch.serviceId);
+    if (patch.regionId != null) await this.#driver.getRegion(patch.regionId);
+    if (patch.url !== undefined && patch.url === '') throw new ValidationError("Invalid input for field 'url'.");
+    return this.#changed(this.#driver.updateEndpoint(id, patch));
+  }
+
+  deleteEndpoint(id: string): Promise<void> {
+    return this.#changed(this.#driver.deleteEndpoint(id));
+  }
+
+  /** The v3 catalog: every enabled service with its enabled endpoints. */
+  catalog(): Promise<CatalogEntry[]> {
+    const now = Date.now();
+    if (this.#memo === undefined || now - this.#memo.at > CATALOG_TTL_MS) {
+      const catalog = this.#build();
+      this.#memo = { at: now, catalog };
+      catalog.catch(() => {
+        if (this.#memo?.catalog === catalog) this.#memo = undefined;
+      });
+    }
+    return this.#memo.catalog;
+  }
+
+  async #build(): Promise<CatalogEntry[]> {
+    const [services, endpoints] = await Promise.all([this.#driver.listServices(), this.#driver.listEndpoints()]);
+    return services
+      .filter((s) => s.enabled)
+      .map((s) => ({
+        endpoints: endpoints
+          .filter((e) => e.serviceId === s.id && e.enabled)
+          .map((e) => ({ id: e.id, interface: e.interface, region_id: e.regionId, url: e.url, region: e.regionId })),
+        id: s.id,
+        type: s.type,
+        name: s.name,
+      }));
+  }
+}

@@ -1,0 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
+/** A new entity id in Keystone's form: a UUID4 as 32 lowercase hex characters. */
+export function newId(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
+/** Epoch seconds now, as a float (token expiry arithmetic works in seconds). */
+export function nowSeconds(): number {
+  return Date.now() / 1000;
+}

@@ -1,0 +1,133 @@
+// Domains and projects (keystone/resource/core.py): the checks Keystone makes above
+// the driver — enabled state, hierarchy, and the revocation a project delete implies.
+import type { Domain, Project, ResourceDriver, ListFilter } from '../storage/types.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { RevocationManager } from '../token/revocation-manager.ts';
+
+export interface DomainInput {
+  id?: string;
+  name: string;
+  description?: string;
+  enabled?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface ProjectInput {
+  id?: string;
+  name: string;
+  domainId: string;
+  parentId?: string | null;
+  description?: string;
+  enabled?: boolean;
+  isDomain?: boolean;
+  tags?: string[];
+  extra?: Record<string, unknown>;
+}
+
+export class ResourceManager {
+  readonly #driver: ResourceDriver;
+  readonly #revocations: RevocationManager;
+
+  constructor(driver: ResourceDriver, revocations: RevocationManager) {
+    this.#driver = driver;
+    this.#revocations = revocations;
+  }
+
+  createDomain(input: DomainInput): Promise<Domain> {
+    return this.#driver.createDomain({
+      id: input.id ?? newId(),
+      name: input.name,
+      description: input.description ?? '',
+      enabled: input.enabled ?? true,
+      extra: input.extra ?? {},
+    });
+  }
+
+  getDomain(id: string): Promise<Domain> {
+    return this.#driver.getDomain(id);
+  }
+
+  getDomainByName(name: string): Promise<Domain> {
+    return this.#driver.getDomainByName(name);
+  }
+
+  listDomains(filter?: ListFilter): Promise<Domain[]> {
+    return this.#driver.listDomains(filter);
+  }
+
+  updateDomain(id: string, patch: Partial<Omit<Domain, 'id'>>): Promise<Domain> {
+    return this.#driver.updateDomain(id, patch);
+  }
+
+  async deleteDomain(id: string): Promise<void> {
+    const domain = await this.#driver.getDomain(id);
+    if (domain.enabled) {
+      throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.');
+    }
+    await this.#driver.deleteDomain(id);
+    await this.#revocations.revoke({ domainId: id });
+  }
+
+  async createProject(input: ProjectInput): Promise<Project> {
+    await this.#driver.getDomain(input.domainId);
+    let parentId = input.parentId ?? null;
+    if (parentId !== null && parentId !== input.domainId) {
+      const parent = await this.#driver.getProject(parentId);
+      if (parent.domainId !== input.domainId) {
+        throw new ValidationError('Cannot create project, the parent is in a different domain.');
+      }
+    }
+    parentId ??= input.domainId;
+    return this.#driver.createProject({
+      id: input.id ?? newId(),
+      name: input.name,
+      domainId: input.domainId,
+      parentId,
+      description: input.description ?? '',
+      enabled: input.enabled ?? true,
+      isDomain: input.isDomain ?? false,
+      tags: input.tags ?? [],
+      extra: input.extra ?? {},
+    });
+  }
+
+  getProject(id: string): Promise<Project> {
+    return this.#driver.getProject(id);
+  }
+
+  getProjectByName(name: string, domainId: string): Promise<Project> {
+    return this.#driver.getProjectByName(name, domainId);
+  }
+
+  listProjects(filter?: ListFilter & { parentId?: string; ids?: string[] }): Promise<Project[]> {
+    return this.#driver.listProjects(filter);
+  }
+
+  updateProject(id: string, patch: Partial<Omit<Project, 'id'>>): Promise<Project> {
+    return this.#driver.updateProject(id, patch);
+  }
+
+  /** Ids of the project's ancestors up to (not including) its domain, nearest first. */
+  async ancestorIds(project: Project): Promise<string[]> {
+    const ids: string[] = [];
+    let parentId = project.parentId;
+    while (parentId !== null && parentId !== project.domainId && !ids.includes(parentId)) {
+      ids.push(parentId);
+      parentId = (await this.#driver.getProject(parentId)).parentId;
+    }
+    return ids;
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    await this.#driver.getProject(id);
+    const children = await this.#driver.listProjects({ parentId: id });
+    if (children.length > 0) {
+      throw new ForbiddenError(
+        `Cannot delete the project ${id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`,
+      );
+    }
+    await this.#driver.deleteProject(id);
+    await this.#revocations.revoke({ projectId: id });
+  }
+}

@@ -1,0 +1,111 @@
+// Wires the identity service together from its configuration: storage drivers →
+// managers → token provider. Everything is passed explicitly; nothing is global.
+import { FernetKeyRepository } from '@baton/fernet';
+import { TokenFormatter } from '@baton/tokens';
+import { createStorage } from './storage/index.ts';
+import type { Storage } from './storage/types.ts';
+import { ApplicationCredentialManager } from './application-credential/application-credential-manager.ts';
+import { AssignmentManager } from './assignment/assignment-manager.ts';
+import { AuthManager } from './auth/auth-manager.ts';
+import { CatalogManager } from './catalog/catalog-manager.ts';
+import { IdentityManager } from './identity/identity-manager.ts';
+import { ResourceManager } from './resource/resource-manager.ts';
+import { RevocationManager } from './token/revocation-manager.ts';
+import { TokenProvider } from './token/token-provider.ts';
+
+/** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
+const DEFAULT_BCRYPT_ROUNDS = 12;
+
+/** The options the identity service reads, by their oslo.config group and name. */
+export interface IdentityConfig {
+  readonly DEFAULT: { readonly public_endpoint: string | null };
+  readonly token: {
+    readonly expiration: number;
+    readonly allow_expired_window: number;
+    readonly allow_rescope_scoped_token: boolean;
+  };
+  readonly fernet_tokens: { readonly key_repository: string; readonly max_active_keys: number };
+  readonly database: { readonly connection: string };
+  readonly auth: { readonly methods: readonly string[] };
+  readonly identity: {
+    readonly default_domain_id: string;
+    readonly password_hash_rounds: number | null;
+    readonly max_password_length: number;
+  };
+  readonly revoke: { readonly expiration_buffer: number };
+  readonly oslo_middleware: { readonly max_request_body_size: number };
+}
+
+export class IdentityService {
+  readonly config: IdentityConfig;
+  readonly storage: Storage;
+  readonly keys: FernetKeyRepository;
+  readonly revocations: RevocationManager;
+  readonly resource: ResourceManager;
+  readonly identity: IdentityManager;
+  readonly assignment: AssignmentManager;
+  readonly catalog: CatalogManager;
+  readonly applicationCredentials: ApplicationCredentialManager;
+  readonly tokens: TokenProvider;
+  readonly auth: AuthManager;
+
+  private constructor(config: IdentityConfig, storage: Storage) {
+    this.config = config;
+    this.storage = storage;
+    const rounds = config.identity.password_hash_rounds ?? DEFAULT_BCRYPT_ROUNDS;
+    this.keys = new FernetKeyRepository({
+      path: config.fernet_tokens.key_repository,
+      maxActiveKeys: config.fernet_tokens.max_active_keys,
+    });
+    this.revocations = new RevocationManager(storage.revoke, {
+      expiration: config.token.expiration,
+      allowExpiredWindow: config.token.allow_expired_window,
+      expirationBuffer: config.revoke.expiration_buffer,
+    });
+    this.resource = new ResourceManager(storage.resource, this.revocations);
+    this.identity = new IdentityManager(storage.identity, this.revocations, {
+      rounds,
+      maxLength: config.identity.max_password_length,
+    });
+    this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
+    this.catalog = new CatalogManager(storage.catalog);
+    this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    const formatter = new TokenFormatter({
+      keys: () => this.keys.loadKeys(),
+      authMethods: [...config.auth.methods],
+      defaultDomainId: config.identity.default_domain_id,
+    });
+    this.tokens = new TokenProvider(
+      {
+        formatter,
+        identity: this.identity,
+        resource: this.resource,
+        assignment: this.assignment,
+        applicationCredentials: this.applicationCredentials,
+        revocations: this.revocations,
+      },
+      { expiration: config.token.expiration, allowExpiredWindow: config.token.allow_expired_window },
+    );
+    this.auth = new AuthManager(
+      {
+        identity: this.identity,
+        resource: this.resource,
+        assignment: this.assignment,
+        applicationCredentials: this.applicationCredentials,
+        tokens: this.tokens,
+      },
+      { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },
+    );
+  }
+
+  /** Opens storage (applying migrations) and builds the managers. */
+  static async open(config: IdentityConfig): Promise<IdentityService> {
+    const storage = await createStorage(config.database.connection);
+    await storage.migrate();
+    return new IdentityService(config, storage);
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+}

@@ -1,0 +1,103 @@
+// A real identity service for tests: temp SQLite file, temp Fernet keys, bootstrapped
+// admin, Fastify app driven with inject() (no sockets).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { FernetKeyRepository } from '@baton/fernet';
+import { IdentityService, bootstrap, createIdentityApp, type BootstrapResult, type IdentityConfig } from '../../src/index.ts';
+
+export const ADMIN_PASSWORD = 'admin-secret';
+
+export interface TestIdentity {
+  service: IdentityService;
+  app: FastifyInstance;
+  boot: BootstrapResult;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export interface TestIdentityOptions {
+  expiration?: number;
+  allowExpiredWindow?: number;
+  connection?: string;
+  maxRequestBodySize?: number;
+}
+
+export async function startTestIdentity(options: TestIdentityOptions = {}): Promise<TestIdentity> {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-identity-'));
+  const config: IdentityConfig = {
+    DEFAULT: { public_endpoint: null },
+    token: {
+      expiration: options.expiration ?? 3600,
+      allow_expired_window: options.allowExpiredWindow ?? 172800,
+      allow_rescope_scoped_token: true,
+    },
+    fernet_tokens: { key_repository: join(dir, 'fernet-keys'), max_active_keys: 3 },
+    database: { connection: options.connection ?? `sqlite:///${join(dir, 'keystone.db')}` },
+    auth: { methods: ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential'] },
+    identity: { default_domain_id: 'default', password_hash_rounds: 4, max_password_length: 4096 },
+    revoke: { expiration_buffer: 1800 },
+    oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
+  };
+  new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
+  const service = await IdentityService.open(config);
+  const boot = await bootstrap(service, {
+    password: ADMIN_PASSWORD,
+    regionId: 'RegionOne',
+    publicUrl: 'http://localhost/v3',
+    internalUrl: 'http://localhost/v3',
+    adminUrl: 'http://localhost/v3',
+  });
+  const app = await createIdentityApp(service);
+  return {
+    service,
+    app,
+    boot,
+    dir,
+    async close() {
+      await app.close();
+      await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function passwordBody(name: string, password: string, scope?: unknown): unknown {
+  return {
+    auth: {
+      identity: { methods: ['password'], password: { user: { name, domain: { id: 'default' }, password } } },
+      ...(scope === undefined ? {} : { scope }),
+    },
+  };
+}
+
+/** Issues a token by password; fails the test unless Keystone would answer 201. */
+export async function issueToken(app: FastifyInstance, name: string, password: string, scope?: unknown): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/v3/auth/tokens', payload: passwordBody(name, password, scope) as object });
+  if (response.statusCode !== 201) throw new Error(`token issue for ${name}: ${response.statusCode} ${response.body}`);
+  return response.headers['x-subject-token'] as string;
+}
+
+export function adminToken(app: FastifyInstance): Promise<string> {
+  return issueToken(app, 'admin', ADMIN_PASSWORD, { project: { name: 'admin', domain: { id: 'default' } } });
+}
+
+export function json(response: LightMyRequestResponse): Record<string, any> {
+  return JSON.parse(response.body) as Record<string, any>;
+}
+
+/** Creates a user with `roleName` on a new project, through the managers. */
+export async function createProjectUser(
+  identity: TestIdentity,
+  name: string,
+  roleName: string,
+): Promise<{ userId: string; projectId: string; password: string }> {
+  const { service } = identity;
+  const password = `${name}-secret`;
+  const project = await service.resource.createProject({ name: `${name}-project`, domainId: 'default' });
+  const user = await service.identity.createUser({ name, domainId: 'default', password });
+  const role = await service.assignment.getRoleByName(roleName);
+  await service.assignment.grant({ kind: 'user', id: user.id }, { kind: 'project', id: project.id }, role.id);
+  return { userId: user.id, projectId: project.id, password };
+}
