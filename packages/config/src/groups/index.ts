@@ -1,0 +1,42 @@
+// Keystone's groups that Baton reads, in the order the sample file lists them.
+
+import { authGroup } from './auth.ts';
+import { cacheGroup } from './cache.ts';
+import { databaseGroup } from './database.ts';
+import { defaultGroup } from './default.ts';
+import { fernetTokensGroup } from './fernet-tokens.ts';
+import { identityGroup } from './identity.ts';
+import { osloMiddlewareGroup } from './oslo-middleware.ts';
+import { osloPolicyGroup } from './oslo-policy.ts';
+import { resourceGroup } from './resource.ts';
+import { revokeGroup } from './revoke.ts';
+import { tokenGroup } from './token.ts';
+
+export {
+  authGroup,
+  cacheGroup,
+  databaseGroup,
+  defaultGroup,
+  fernetTokensGroup,
+  identityGroup,
+  osloMiddlewareGroup,
+  osloPolicyGroup,
+  resourceGroup,
+  revokeGroup,
+  tokenGroup,
+};
+export { DATABASE_SCHEMES } from './database.ts';
+
+export const keystoneGroups = [
+  defaultGroup,
+  authGroup,
+  cacheGroup,
+  databaseGroup,
+  fernetTokensGroup,
+  identityGroup,
+  osloMiddlewareGroup,
+  osloPolicyGroup,
+  resourceGroup,
+  revokeGroup,
+  tokenGroup,
+] as const;

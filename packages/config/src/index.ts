@@ -1,0 +1,35 @@
+// Public surface of @baton/config: oslo.config-style INI parsing, option declarations as
+// data, a typed loader, and the generators for keystone.conf.sample and the docs.
+
+export * as errors from './errors.ts';
+export {
+  ConfigError,
+  ConfigFileError,
+  ConfigParseError,
+  ConfigRequiredError,
+  ConfigSubstitutionError,
+  ConfigValueError,
+  SECRET_MASK,
+} from './errors.ts';
+export type { ConfigErrorCode, ValueOrigin } from './errors.ts';
+
+export { parseIni, iniValues } from './ini.ts';
+export type { IniDocument, IniSection, IniValue } from './ini.ts';
+
+export { boolOpt, floatOpt, intOpt, listOpt, multiStrOpt, portOpt, strOpt, uriOpt } from './opts.ts';
+export type { Opt, OptDefault, OptKind, OptValue } from './opts.ts';
+export { defineGroup } from './group.ts';
+export type { AnyGroup, ConfigOf, Group, GroupValues, OptionMap } from './group.ts';
+
+export { loadConfig, loadConfigText } from './load.ts';
+export type { LoadOptions, LoadResult, Overrides } from './load.ts';
+export { envName } from './sources.ts';
+
+export { parseDatabaseConnection } from './database-url.ts';
+export type { DatabaseTarget } from './database-url.ts';
+
+export { renderSample } from './render-sample.ts';
+export { renderMarkdown } from './render-markdown.ts';
+export { BEGIN_MARKER, END_MARKER, spliceGeneratedSection } from './generated-section.ts';
+
+export * from './groups/index.ts';
