@@ -1,0 +1,72 @@
+// SQLite through better-sqlite3: the single-node default.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  OperationNodeTransformer,
+  PrimitiveValueListNode,
+  SqliteDialect,
+  ValueNode,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
+import { driverErrorCode, type StorageDialect } from './dialect.ts';
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+function toSqliteValue(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+// better-sqlite3 refuses to bind JS booleans, so true/false become 1/0 before binding.
+// Reads still return 0/1; the drivers coerce them.
+class BooleanToIntegerTransformer extends OperationNodeTransformer {
+  protected override transformValue(node: ValueNode): ValueNode {
+    const value = toSqliteValue(node.value);
+    return value === node.value ? super.transformValue(node) : ValueNode.create(value);
+  }
+
+  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+    return PrimitiveValueListNode.create(node.values.map(toSqliteValue));
+  }
+}
+
+class BooleanToIntegerPlugin implements KyselyPlugin {
+  readonly #transformer = new BooleanToIntegerTransformer();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.#transformer.transformNode(args.node, args.queryId);
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
+/** `filename` is a path, or ':memory:' for a private in-memory database. */
+export function sqliteDialect(filename: string): StorageDialect {
+  const inMemory = filename === ':memory:';
+  if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
+  const database = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
+  // WAL lets readers run while a writer commits; it does not apply to memory databases.
+  if (!inMemory) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return {
+    name: 'sqlite',
+    kysely: new SqliteDialect({ database }),
+    plugins: [new BooleanToIntegerPlugin()],
+    autoIncrementPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+    migrationSchema: () => Promise.resolve(undefined),
+    isUniqueViolation: (error) => {
+      const code = driverErrorCode(error);
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    isForeignKeyViolation: (error) => driverErrorCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  };
+}

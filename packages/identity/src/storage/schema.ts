@@ -1,0 +1,156 @@
+// Row types of the tables created by migrations/, as Kysely sees them. Booleans read back
+// as 0/1 on SQLite and true/false on PostgreSQL; JSON columns are text.
+import type { ColumnType, Generated } from 'kysely';
+
+/** Written as a JS boolean, read as a boolean or 0/1 depending on the database. */
+export type BoolColumn = ColumnType<boolean | number, boolean, boolean>;
+
+export interface DomainTable {
+  id: string;
+  name: string;
+  description: string;
+  enabled: BoolColumn;
+  extra: string;
+}
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string;
+  enabled: BoolColumn;
+  parent_id: string | null;
+  is_domain: BoolColumn;
+  extra: string;
+}
+
+export interface ProjectTagTable {
+  project_id: string;
+  name: string;
+  /** Keeps tags in the order they were given. */
+  position: number;
+}
+
+export interface UserTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  enabled: BoolColumn;
+  default_project_id: string | null;
+  password_hash: string | null;
+  password_expires_at: number | null;
+  created_at: number;
+  extra: string;
+}
+
+export interface GroupTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string;
+  extra: string;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  group_id: string;
+}
+
+export interface RoleTable {
+  id: string;
+  name: string;
+  /** NULL_DOMAIN_ID for global roles, so (name, domain_id) stays unique on every database. */
+  domain_id: string;
+  description: string;
+  extra: string;
+}
+
+export interface ImpliedRoleTable {
+  prior_role_id: string;
+  implied_role_id: string;
+}
+
+export interface AssignmentTable {
+  type: string;
+  actor_id: string;
+  target_id: string;
+  role_id: string;
+  inherited: BoolColumn;
+}
+
+export interface RegionTable {
+  id: string;
+  description: string;
+  parent_region_id: string | null;
+  extra: string;
+}
+
+export interface ServiceTable {
+  id: string;
+  type: string;
+  name: string;
+  description: string;
+  enabled: BoolColumn;
+  extra: string;
+}
+
+export interface EndpointTable {
+  id: string;
+  service_id: string;
+  interface: string;
+  url: string;
+  region_id: string | null;
+  enabled: BoolColumn;
+  extra: string;
+}
+
+export interface ApplicationCredentialTable {
+  id: string;
+  name: string;
+  user_id: string;
+  project_id: string;
+  description: string;
+  secret_hash: string;
+  expires_at: number | null;
+  unrestricted: BoolColumn;
+}
+
+export interface ApplicationCredentialRoleTable {
+  application_credential_id: string;
+  role_id: string;
+}
+
+export interface RevocationEventTable {
+  id: Generated<number>;
+  user_id: string | null;
+  project_id: string | null;
+  domain_id: string | null;
+  role_id: string | null;
+  trust_id: string | null;
+  audit_id: string | null;
+  audit_chain_id: string | null;
+  expires_at: number | null;
+  revoked_at: number;
+  issued_before: number;
+}
+
+export interface Database {
+  domain: DomainTable;
+  project: ProjectTable;
+  project_tag: ProjectTagTable;
+  user: UserTable;
+  group: GroupTable;
+  user_group_membership: MembershipTable;
+  role: RoleTable;
+  implied_role: ImpliedRoleTable;
+  assignment: AssignmentTable;
+  region: RegionTable;
+  service: ServiceTable;
+  endpoint: EndpointTable;
+  application_credential: ApplicationCredentialTable;
+  application_credential_role: ApplicationCredentialRoleTable;
+  revocation_event: RevocationEventTable;
+}
+
+/** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */
+export const NULL_DOMAIN_ID = '<<null>>';

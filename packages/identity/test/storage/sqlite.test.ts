@@ -1,0 +1,76 @@
+// The conformance suite on SQLite (a temporary file), plus what is SQLite-specific:
+// directory creation, WAL, and data surviving a close and reopen.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { createStorage } from '../../src/storage/index.ts';
+import { storageConformance } from './conformance.ts';
+import { newDomain, newProject } from './conformance/helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-storage-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+storageConformance('sqlite', { open: () => createStorage(`sqlite:///${join(dir, 'conformance.db')}`) });
+
+describe('sqlite specifics', () => {
+  it('creates missing parent directories and uses WAL', async () => {
+    const file = join(dir, 'nested', 'deeper', 'keystone.db');
+    const storage = await createStorage(`sqlite:///${file}`);
+    await storage.migrate();
+    await storage.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('data survives closing and reopening the file', async () => {
+    const url = `sqlite:///${join(dir, 'reopen.db')}`;
+    const first = await createStorage(url);
+    await first.migrate();
+    const domain = await first.resource.createDomain(newDomain({ enabled: false, extra: { a: [1, 2] } }));
+    const project = await first.resource.createProject(newProject(domain.id, { tags: ['x', 'y'] }));
+    await first.close();
+    const second = await createStorage(url);
+    try {
+      await second.migrate();
+      assert.equal(second.dialect, 'sqlite');
+      assert.deepEqual(await second.resource.getDomain(domain.id), domain);
+      assert.deepEqual(await second.resource.getProject(project.id), project);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('enforces foreign keys: a project in a missing domain is an unexpected error', async () => {
+    const storage = await createStorage('sqlite://');
+    try {
+      await storage.migrate();
+      await assert.rejects(storage.resource.createProject(newProject('no-such-domain')), {
+        code: 'ERR_IDENTITY_UNEXPECTED',
+        message: 'An unexpected error occurred when trying to store project',
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('sqlite:// is a private in-memory database', async () => {
+    const a = await createStorage('sqlite://');
+    const b = await createStorage('sqlite://');
+    try {
+      await a.migrate();
+      await b.migrate();
+      const domain = await a.resource.createDomain(newDomain());
+      await assert.rejects(b.resource.getDomain(domain.id), { code: 'ERR_IDENTITY_NOT_FOUND' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
