@@ -12,6 +12,7 @@ import { IdentityManager } from './identity/identity-manager.ts';
 import { ResourceManager } from './resource/resource-manager.ts';
 import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
+import { DataVersion, observeWrites } from './data-version.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -48,9 +49,12 @@ export class IdentityService {
   readonly applicationCredentials: ApplicationCredentialManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
+  /** Moves on every local write; memoised token validations are dropped when it does. */
+  readonly version = new DataVersion();
 
-  private constructor(config: IdentityConfig, storage: Storage) {
+  private constructor(config: IdentityConfig, rawStorage: Storage) {
     this.config = config;
+    const storage = observeWrites(rawStorage, this.version);
     this.storage = storage;
     const rounds = config.identity.password_hash_rounds ?? DEFAULT_BCRYPT_ROUNDS;
     this.keys = new FernetKeyRepository({
@@ -83,6 +87,7 @@ export class IdentityService {
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
         revocations: this.revocations,
+        version: this.version,
       },
       { expiration: config.token.expiration, allowExpiredWindow: config.token.allow_expired_window },
     );

@@ -11,6 +11,8 @@ import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { RevocationManager } from './revocation-manager.ts';
+import type { DataVersion } from '../data-version.ts';
+import { LRUCache } from 'lru-cache';
 
 export type TokenScope =
   | { kind: 'unscoped' }
@@ -57,6 +59,22 @@ export interface TokenProviderDeps {
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
   revocations: RevocationManager;
+  version: DataVersion;
+}
+
+/**
+ * How long a minted token is reused. Local writes drop it at once (DataVersion);
+ * another node's writes (a role removed, a project disabled) show within this time.
+ * Revocation events are checked on every validation regardless, so a revoked token
+ * or a disabled user is refused at once on every node.
+ */
+const MINT_TTL_MS = 5_000;
+const MINT_CACHE_SIZE = 10_000;
+
+interface Minted {
+  token: ValidatedToken;
+  version: number;
+  at: number;
 }
 
 const FAILED = 'Failed to validate token';
@@ -64,6 +82,7 @@ const FAILED = 'Failed to validate token';
 export class TokenProvider {
   readonly #deps: TokenProviderDeps;
   readonly #options: TokenProviderOptions;
+  readonly #minted = new LRUCache<string, Minted>({ max: MINT_CACHE_SIZE });
 
   constructor(deps: TokenProviderDeps, options: TokenProviderOptions) {
     this.#deps = deps;
@@ -114,7 +133,29 @@ export class TokenProvider {
     const { payload, issuedAt } = parsed;
     const window = options.allowExpired ? this.#options.allowExpiredWindow : 0;
     if (!isWithinWindow(payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
-    return this.#mint(tokenId.trim(), payload, issuedAt);
+    const id = tokenId.trim();
+    const cached = this.#minted.get(id);
+    const version = this.#deps.version.value;
+    if (cached !== undefined && cached.version === version && Date.now() - cached.at < MINT_TTL_MS) {
+      if (await this.#isRevoked(cached.token)) throw new NotFoundError(FAILED);
+      return cached.token;
+    }
+    const token = await this.#mint(id, payload, issuedAt);
+    if (await this.#isRevoked(token)) throw new NotFoundError(FAILED);
+    this.#minted.set(id, { token, version, at: Date.now() });
+    return token;
+  }
+
+  #isRevoked(token: ValidatedToken): Promise<boolean> {
+    const { scope } = token;
+    return this.#deps.revocations.isRevoked({
+      userId: token.user.id,
+      userDomainId: token.user.domainId,
+      projectId: scope.kind === 'project' ? scope.project.id : null,
+      scopeDomainId: scope.kind === 'project' || scope.kind === 'domain' ? scope.domain.id : null,
+      auditIds: token.auditIds,
+      issuedAt: token.issuedAt,
+    });
   }
 
   async revoke(token: ValidatedToken): Promise<void> {
@@ -122,19 +163,11 @@ export class TokenProvider {
   }
 
   async #mint(id: string, payload: TokenPayload, issuedAt: number): Promise<ValidatedToken> {
-    const { identity, resource, applicationCredentials, revocations } = this.#deps;
+    const { identity, resource, applicationCredentials } = this.#deps;
     const user = await identity.getUser(payload.userId);
+    if (!user.enabled) throw new NotFoundError(FAILED);
     const userDomain = await resource.getDomain(user.domainId);
     const scope = await this.#scope(payload);
-    const revoked = await revocations.isRevoked({
-      userId: user.id,
-      userDomainId: user.domainId,
-      projectId: scope.kind === 'project' ? scope.project.id : null,
-      scopeDomainId: scope.kind === 'project' || scope.kind === 'domain' ? scope.domain.id : null,
-      auditIds: payload.auditIds,
-      issuedAt,
-    });
-    if (revoked || !user.enabled) throw new NotFoundError(FAILED);
     if (!userDomain.enabled) throw NotFoundError.entity('domain', userDomain.id);
     const credential =
       payload.kind === 'application_credential'
