@@ -11,8 +11,10 @@ import { authRoutes } from './routes/auth.ts';
 import { resourceRoutes } from './routes/resources.ts';
 
 export interface IdentityAppOptions {
-  /** A pino logger or logger options; false for none (tests). */
+  /** Logger options (pino); false or absent for none. */
   logger?: FastifyServerOptions['logger'];
+  /** An existing pino logger, instead of `logger`. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
 
 /** Headers whose values must never reach a log line. */
@@ -20,7 +22,7 @@ export const REDACTED_HEADERS = ['req.headers["x-auth-token"]', 'req.headers["x-
 
 export async function createIdentityApp(service: IdentityService, options: IdentityAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: service.config.oslo_middleware.max_request_body_size,
     genReqId: () => `req-${randomUUID()}`,
     // Keystone's schemas are strict: no coercion, no silently dropped members.
