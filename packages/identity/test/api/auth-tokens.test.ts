@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DIALECTS,
   ADMIN_PASSWORD,
   adminToken,
   createProjectUser,
@@ -14,10 +15,10 @@ import {
 
 const GENERIC_401 = { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } };
 
-describe('POST /v3/auth/tokens', () => {
+for (const dialect of DIALECTS) describe(`POST /v3/auth/tokens (${dialect})`, () => {
   let t: TestIdentity;
   before(async () => {
-    t = await startTestIdentity();
+    t = await startTestIdentity({ dialect });
   });
   after(() => t.close());
 

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { DIALECTS, adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '../support/identity.ts';
 
 function validate(t: TestIdentity, caller: string, subject: string | null, query = '', method: 'GET' | 'HEAD' | 'DELETE' = 'GET') {
   const headers: Record<string, string> = { 'x-auth-token': caller };
@@ -16,7 +16,7 @@ function tamper(token: string): string {
   return token.slice(0, i) + c + token.slice(i + 1);
 }
 
-describe('GET/HEAD/DELETE /v3/auth/tokens', () => {
+for (const dialect of DIALECTS) describe(`GET/HEAD/DELETE /v3/auth/tokens (${dialect})`, () => {
   let t: TestIdentity;
   let admin: string;
   let demo: { userId: string; projectId: string; password: string };
@@ -26,7 +26,7 @@ describe('GET/HEAD/DELETE /v3/auth/tokens', () => {
 
   before(async () => {
     // Short tokens and a short window, so expiry is tested for real.
-    t = await startTestIdentity({ expiration: 3, allowExpiredWindow: 3 });
+    t = await startTestIdentity({ expiration: 3, allowExpiredWindow: 3, dialect });
     demo = await createProjectUser(t, 'demo', 'member');
     nova = await createProjectUser(t, 'nova', 'service');
   });

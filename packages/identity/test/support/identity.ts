@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
 import { FernetKeyRepository } from '@baton/fernet';
 import { IdentityService, bootstrap, createIdentityApp, type BootstrapResult, type IdentityConfig } from '../../src/index.ts';
 
@@ -20,12 +21,26 @@ export interface TestIdentity {
 export interface TestIdentityOptions {
   expiration?: number;
   allowExpiredWindow?: number;
-  connection?: string;
+  dialect?: Dialect;
   maxRequestBodySize?: number;
+}
+
+/** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
+export const DIALECTS = ['sqlite', 'postgresql'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+const POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
+let schemas = 0;
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
 }
 
 export async function startTestIdentity(options: TestIdentityOptions = {}): Promise<TestIdentity> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-identity-'));
+  const schema = options.dialect === 'postgresql' ? `baton_api_${process.pid}_${Date.now()}_${schemas++}` : null;
   const config: IdentityConfig = {
     DEFAULT: { public_endpoint: null },
     token: {
@@ -34,7 +49,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       allow_rescope_scoped_token: true,
     },
     fernet_tokens: { key_repository: join(dir, 'fernet-keys'), max_active_keys: 3 },
-    database: { connection: options.connection ?? `sqlite:///${join(dir, 'keystone.db')}` },
+    database: { connection: schema === null ? `sqlite:///${join(dir, 'keystone.db')}` : `${POSTGRES}?schema=${schema}` },
     auth: { methods: ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential'] },
     identity: { default_domain_id: 'default', password_hash_rounds: 4, max_password_length: 4096 },
     revoke: { expiration_buffer: 1800 },
@@ -59,6 +74,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       await app.close();
       await service.close();
       rmSync(dir, { recursive: true, force: true });
+      if (schema !== null) await dropSchema(schema);
     },
   };
 }
