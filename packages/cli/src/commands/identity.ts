@@ -2,6 +2,7 @@
 // worker processes (node:cluster shares the listening socket, like uwsgi's processes).
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
 import { IdentityService, createIdentityApp, REDACTED_HEADERS } from '@baton/identity';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
 
@@ -28,11 +29,22 @@ function parseWorkers(value: string): number {
   return workers;
 }
 
+/** Fails at start-up, not on the first request, when tokens could not be issued. */
+function checkKeys(path: string, maxActiveKeys: number, configFiles: string[]): void {
+  try {
+    new FernetKeyRepository({ path, maxActiveKeys }).loadKeys();
+  } catch (error) {
+    if (!(error instanceof fernetErrors.FernetError)) throw error;
+    const setup = `baton manage fernet-setup ${configFiles.map((f) => `--config ${f}`).join(' ')}`;
+    throw new CommandError(`baton: ${error.message} ([fernet_tokens] key_repository); create the keys with: ${setup}`);
+  }
+}
+
 /** Starts one server in this process; resolves with its URL once it listens. */
 export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadKeystoneConfig(options.config);
+  checkKeys(config.fernet_tokens.key_repository, config.fernet_tokens.max_active_keys, options.config);
   const service = await IdentityService.open(config);
-  service.keys.loadKeys(); // fail at start-up, not on the first request, if keys are missing
   const app = await createIdentityApp(service, {
     logger: {
       level: process.env.BATON_LOG_LEVEL ?? (config.DEFAULT.debug ? 'debug' : 'warn'),

@@ -1,0 +1,117 @@
+// The `baton` command as a user runs it: a child process, real files, real ports.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+const BIN = new URL('../bin/baton.js', import.meta.url).pathname;
+
+function baton(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Starts `baton identity serve` and resolves with its URL once it prints it. */
+async function serve(config: string, ...extra: string[]) {
+  const child = spawn(process.execPath, [BIN, 'identity', 'serve', '--config', config, '--port', '0', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+describe('baton CLI', () => {
+  let dir: string;
+  let config: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    config = join(dir, 'keystone.conf');
+    // Only a few options: every other one takes its default.
+    writeFileSync(config, `[DEFAULT]\nstate_path = ${dir}\n\n[identity]\npassword_hash_rounds = 4\n`);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops on a bad value naming file, line, section, option and what is expected', () => {
+    const bad = join(dir, 'bad.conf');
+    writeFileSync(bad, '[token]\nexpiration = soon\n');
+    const r = baton('manage', 'fernet-setup', '--config', bad);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim(), `baton: ${bad}:2: [token] expiration = "soon": expected an integer >= 0`);
+  });
+
+  it('warns about an unknown option and names a missing config file', () => {
+    const odd = join(dir, 'odd.conf');
+    writeFileSync(odd, `[DEFAULT]\nstate_path = ${join(dir, 'odd')}\n[token]\nexpiraton = 5\n`);
+    const r = baton('manage', 'fernet-setup', '--config', odd);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /warning: .*\[token\] expiraton/);
+    const missing = baton('manage', 'fernet-setup', '--config', join(dir, 'nope.conf'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /config file not found: .*nope\.conf/);
+  });
+
+  it('refuses to serve without keys, saying how to create them', () => {
+    const r = baton('identity', 'serve', '--config', config, '--port', '0');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /No Fernet keys found .*\[fernet_tokens\] key_repository.*baton manage fernet-setup --config/);
+  });
+
+  it('sets up and rotates keys as keystone-manage does (0700 directory, 0600 keys)', () => {
+    assert.equal(baton('manage', 'fernet-setup', '--config', config).stdout, 'fernet-setup: keys 0, 1\n');
+    assert.equal(baton('manage', 'fernet-setup', '--config', config).stdout, 'fernet-setup: keys 0, 1\n');
+    assert.equal(baton('manage', 'fernet-rotate', '--config', config).stdout, 'fernet-rotate: keys 0, 1, 2\n');
+    const keys = join(dir, 'fernet-keys');
+    assert.equal(statSync(keys).mode & 0o777, 0o700);
+    for (const key of readdirSync(keys)) assert.equal(statSync(join(keys, key)).mode & 0o777, 0o600);
+  });
+
+  it('bootstraps idempotently and requires a password', () => {
+    const noPassword = baton('manage', 'bootstrap', '--config', config);
+    assert.equal(noPassword.status, 2);
+    assert.match(noPassword.stderr, /--bootstrap-password \(or OS_BOOTSTRAP_PASSWORD\) is required/);
+    const args = ['manage', 'bootstrap', '--config', config, '--bootstrap-password', 'pw', '--bootstrap-region-id', 'RegionOne', '--bootstrap-public-url', 'http://127.0.0.1:1/v3'];
+    const first = baton(...args);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /user admin/);
+    assert.match(first.stdout, /role service/);
+    assert.equal(baton(...args).stdout, 'bootstrap: nothing to change\n');
+  });
+
+  it('serves with two workers and issues tokens the admin can use', async () => {
+    const server = await serve(config, '--workers', '2');
+    try {
+      const body = { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'pw' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } };
+      const issued = await fetch(`${server.url}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(issued.status, 201);
+      const token = issued.headers.get('x-subject-token') as string;
+      for (let i = 0; i < 6; i++) {
+        const r = await fetch(`${server.url}/v3/auth/tokens`, { headers: { 'x-auth-token': token, 'x-subject-token': token } });
+        assert.equal(r.status, 200);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
