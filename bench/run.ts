@@ -1,0 +1,83 @@
+// `npm run bench [-- issue validate] [--workers 2] [--duration 12] ...`: Baton and the
+// real Keystone measured in the same run, same worker count, all on 127.0.0.1.
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measure } from './measure.ts';
+import type { Load } from './measure.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { formatTable } from './table.ts';
+import type { Row } from './table.ts';
+import { keystoneInstalled, startBenchTarget } from './targets.ts';
+import type { BenchTarget, BenchTargetName } from './targets.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    workers: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '12' },
+    'max-requests': { type: 'string', default: '200000' },
+  },
+});
+
+function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new TypeError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+const workers = positiveInt('workers', values.workers);
+const load: Load = {
+  connections: positiveInt('connections', values.connections),
+  warmupSeconds: positiveInt('warmup', values.warmup),
+  seconds: positiveInt('duration', values.duration),
+  maxRequests: positiveInt('max-requests', values['max-requests']),
+};
+const unknown = positionals.filter((p) => !SCENARIOS.some((s) => s.name === p));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const scenarios = positionals.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => positionals.includes(s.name));
+
+const wanted: BenchTargetName[] = ['baton'];
+if (keystoneInstalled()) wanted.push('keystone');
+else console.log('# python3-keystone / uwsgi not installed: measuring Baton only, no ratios');
+
+console.log(`# ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`# per scenario and target: ${load.warmupSeconds} s warm-up, then ${load.seconds} s measured (at most ${load.maxRequests} requests), ${load.connections} connections, autocannon`);
+
+const targets: BenchTarget[] = [];
+const failures: string[] = [];
+try {
+  for (const name of wanted) {
+    try {
+      const target = await startBenchTarget(name, workers, load.connections);
+      targets.push(target);
+      console.log(`# ${name}: ${target.setup} at ${target.url}`);
+    } catch (error) {
+      failures.push(name);
+      console.error(`# ${name}: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    const row: Row = { scenario: scenario.name, expect: scenario.expect, results: {} };
+    for (const target of targets) {
+      console.log(`# ${scenario.name} (${scenario.title}) on ${target.name} ...`);
+      row.results[target.name] = await measure(scenario.request(target), load);
+    }
+    rows.push(row);
+  }
+  console.log('');
+  console.log(formatTable(rows));
+  console.log('');
+  console.log(`# load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+} finally {
+  await Promise.all(targets.map((t) => t.stop()));
+}
+if (failures.length > 0) {
+  console.error(`# not measured: ${failures.join(', ')}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
+import { runChecked, stopChild } from './processes.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
+
+export type BatonOptions = { expiration?: number; allowExpiredWindow?: number; workers?: number };
+
+export type BatonIdentity = {
+  url: string;
+  baseUrl: string;
+  adminPassword: string;
+  stateDir: string;
+  configPath: string;
+  stop(): Promise<void>;
+};
+
+const ADMIN_PASSWORD = 'admin-secret';
+const READY_TIMEOUT_MS = 30_000;
+
+function renderConfig(stateDir: string, opts: BatonOptions): string {
+  return [
+    '[DEFAULT]',
+    `state_path = ${stateDir}`,
+    '',
+    '[token]',
+    `expiration = ${opts.expiration ?? 3600}`,
+    `allow_expired_window = ${opts.allowExpiredWindow ?? 172800}`,
+    '',
+    '[identity]',
+    'password_hash_rounds = 4',
+    '',
+  ].join('\n');
+}
+
+async function baton(args: readonly string[]): Promise<void> {
+  await runChecked(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+}
+
+/**
+ * Starts Baton's identity service through its own CLI, the way an operator would:
+ * fernet-setup, bootstrap (with the same admin/project/role/region as Keystone's
+ * bootstrap), then `identity serve` on a free loopback port.
+ */
+export async function startBaton(opts: BatonOptions = {}): Promise<BatonIdentity> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'baton-identity-'));
+  try {
+    const configPath = join(stateDir, 'keystone.conf');
+    await writeFile(configPath, renderConfig(stateDir, opts));
+    // The catalog URLs are written by bootstrap, so the port is chosen first.
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const url = `${baseUrl}/v3`;
+    await baton(['manage', 'fernet-setup', '--config', configPath]);
+    await baton([
+      'manage', 'bootstrap', '--config', configPath,
+      '--bootstrap-password', ADMIN_PASSWORD,
+      '--bootstrap-username', 'admin',
+      '--bootstrap-project-name', 'admin',
+      '--bootstrap-role-name', 'admin',
+      '--bootstrap-region-id', 'RegionOne',
+      '--bootstrap-public-url', url,
+      '--bootstrap-internal-url', url,
+      '--bootstrap-admin-url', url,
+    ]);
+    const serveArgs = ['identity', 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', String(port)];
+    if (opts.workers !== undefined) serveArgs.push('--workers', String(opts.workers));
+    const child = spawn(process.execPath, [BATON_BIN, ...serveArgs], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening on ${baseUrl}" within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const onData = (chunk: string): void => {
+        output += chunk;
+        if (output.includes(`listening on ${baseUrl}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', onData);
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`baton identity serve exited (${String(code ?? signal)}) before listening`));
+      });
+    });
+    const stop = async (): Promise<void> => {
+      await stopChild(child);
+      await rm(stateDir, { recursive: true, force: true });
+    };
+    try {
+      await ready;
+    } catch (error) {
+      await stop();
+      throw new Error(`baton identity serve did not start; output:\n${output.slice(-3000)}`, { cause: error });
+    }
+    return { url, baseUrl, adminPassword: ADMIN_PASSWORD, stateDir, configPath, stop };
+  } catch (error) {
+    await rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+}

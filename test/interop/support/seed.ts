@@ -1,0 +1,37 @@
+import { createEntity, findRoleId, grantProjectRole, issuePasswordToken } from './identity-api.ts';
+
+export type SeededUser = { userId: string; projectId: string; username: string; password: string; project: string };
+
+export type ServiceUsers = { serviceRoleId: string; memberRoleId: string; nova: SeededUser; demo: SeededUser };
+
+/**
+ * Creates, through the Identity API as admin, the users a service-token deployment
+ * has: `nova` with role `service` on project `service`, and `demo` with role
+ * `member` on project `demo`. Works on any fresh identity service (Keystone or Baton).
+ */
+export async function seedServiceUsers(target: { url: string; adminPassword: string }): Promise<ServiceUsers> {
+  const { url } = target;
+  const { token } = await issuePasswordToken(url, 'admin', target.adminPassword, { project: 'admin' });
+  // Keystone's bootstrap makes admin, member and reader but not service; whatever a
+  // bootstrap already made is reused, the rest is created.
+  const role = async (name: string): Promise<string> =>
+    (await findRoleId(url, token, name)) ?? (await createEntity(url, token, 'roles', 'role', { name }));
+  const serviceRoleId = await role('service');
+  const memberRoleId = await role('member');
+
+  const seedUser = async (username: string, project: string, roleId: string): Promise<SeededUser> => {
+    const projectId = await createEntity(url, token, 'projects', 'project', { name: project, domain_id: 'default' });
+    const password = `${username}-secret`;
+    const userId = await createEntity(url, token, 'users', 'user', {
+      name: username,
+      domain_id: 'default',
+      password,
+      default_project_id: projectId,
+    });
+    await grantProjectRole(url, token, projectId, userId, roleId);
+    return { userId, projectId, username, password, project };
+  };
+  const nova = await seedUser('nova', 'service', serviceRoleId);
+  const demo = await seedUser('demo', 'demo', memberRoleId);
+  return { serviceRoleId, memberRoleId, nova, demo };
+}
