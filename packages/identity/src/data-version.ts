@@ -1,5 +1,6 @@
 // A counter of local writes. Memoised views of the data (validated tokens, the catalog)
 // remember the version they were built at and are dropped when it moves.
+import { LRUCache } from 'lru-cache';
 import type { Storage } from './storage/types.ts';
 
 export class DataVersion {
@@ -11,6 +12,34 @@ export class DataVersion {
 
   bump(): void {
     this.#value++;
+  }
+}
+
+/**
+ * Values computed from the data, reused while no local write happened and for at most
+ * `ttlMs` (other nodes' writes are not seen locally). Concurrent misses share one
+ * computation.
+ */
+export class VersionedMemo<V> {
+  readonly #version: DataVersion;
+  readonly #ttlMs: number;
+  readonly #entries: LRUCache<string, { value: Promise<V>; version: number; at: number }>;
+
+  constructor(version: DataVersion, options: { ttlMs: number; max: number }) {
+    this.#version = version;
+    this.#ttlMs = options.ttlMs;
+    this.#entries = new LRUCache({ max: options.max });
+  }
+
+  get(key: string, compute: () => Promise<V>): Promise<V> {
+    const now = Date.now();
+    const version = this.#version.value;
+    const hit = this.#entries.get(key);
+    if (hit !== undefined && hit.version === version && now - hit.at < this.#ttlMs) return hit.value;
+    const value = compute();
+    this.#entries.set(key, { value, version, at: now });
+    value.catch(() => this.#entries.delete(key));
+    return value;
   }
 }
 

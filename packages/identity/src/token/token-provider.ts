@@ -11,8 +11,7 @@ import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { RevocationManager } from './revocation-manager.ts';
-import type { DataVersion } from '../data-version.ts';
-import { LRUCache } from 'lru-cache';
+import { VersionedMemo, type DataVersion } from '../data-version.ts';
 
 export type TokenScope =
   | { kind: 'unscoped' }
@@ -71,22 +70,20 @@ export interface TokenProviderDeps {
 const MINT_TTL_MS = 5_000;
 const MINT_CACHE_SIZE = 10_000;
 
-interface Minted {
-  token: ValidatedToken;
-  version: number;
-  at: number;
-}
-
 const FAILED = 'Failed to validate token';
 
 export class TokenProvider {
   readonly #deps: TokenProviderDeps;
   readonly #options: TokenProviderOptions;
-  readonly #minted = new LRUCache<string, Minted>({ max: MINT_CACHE_SIZE });
+  readonly #minted: VersionedMemo<ValidatedToken>;
+  /** Effective roles per user and scope: issue and validation both need them. */
+  readonly #roleMemo: VersionedMemo<Role[]>;
 
   constructor(deps: TokenProviderDeps, options: TokenProviderOptions) {
     this.#deps = deps;
     this.#options = options;
+    this.#minted = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
+    this.#roleMemo = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
   }
 
   get expiration(): number {
@@ -134,15 +131,8 @@ export class TokenProvider {
     const window = options.allowExpired ? this.#options.allowExpiredWindow : 0;
     if (!isWithinWindow(payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
     const id = tokenId.trim();
-    const cached = this.#minted.get(id);
-    const version = this.#deps.version.value;
-    if (cached !== undefined && cached.version === version && Date.now() - cached.at < MINT_TTL_MS) {
-      if (await this.#isRevoked(cached.token)) throw new NotFoundError(FAILED);
-      return cached.token;
-    }
-    const token = await this.#mint(id, payload, issuedAt);
+    const token = await this.#minted.get(id, () => this.#mint(id, payload, issuedAt));
     if (await this.#isRevoked(token)) throw new NotFoundError(FAILED);
-    this.#minted.set(id, { token, version, at: Date.now() });
     return token;
   }
 
@@ -216,7 +206,13 @@ export class TokenProvider {
     }
   }
 
-  async #roles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {
+  #roles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {
+    const target = scope.kind === 'project' ? scope.project.id : scope.kind === 'domain' ? scope.domain.id : scope.kind;
+    const key = `${user.id} ${scope.kind} ${target} ${credential?.id ?? ''}`;
+    return this.#roleMemo.get(key, () => this.#computeRoles(user, scope, credential));
+  }
+
+  async #computeRoles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {
     const { assignment } = this.#deps;
     let ids: string[];
     switch (scope.kind) {
