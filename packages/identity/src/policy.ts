@@ -85,11 +85,13 @@ const rules: Record<string, Check[]> = {
   delete_role: [admin],
   list_implied_roles: [admin, systemReader],
   get_implied_role: [admin, systemReader],
+  check_implied_role: [admin, systemReader],
   create_implied_role: [admin],
   delete_implied_role: [admin],
   list_role_inference_rules: [admin, systemReader],
 
   list_role_assignments: adminOrReaders,
+  list_role_assignments_for_tree: adminOrReaders,
   check_grant: adminOrReaders,
   list_grants: adminOrReaders,
   create_grant: [admin],

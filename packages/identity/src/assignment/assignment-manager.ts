@@ -182,6 +182,27 @@ export class AssignmentManager {
     return [...seen];
   }
 
+  /**
+   * Roles the role implies, transitively, each with the role that implies it directly
+   * (what Keystone reports as the prior role of an effective assignment).
+   */
+  async impliedBy(roleId: string): Promise<{ roleId: string; priorRoleId: string }[]> {
+    const rules = await this.#driver.listImpliedRoles();
+    const out: { roleId: string; priorRoleId: string }[] = [];
+    const seen = new Set([roleId]);
+    const queue = [roleId];
+    while (queue.length > 0) {
+      const prior = queue.shift() as string;
+      for (const rule of rules) {
+        if (rule.priorRoleId !== prior || seen.has(rule.impliedRoleId)) continue;
+        seen.add(rule.impliedRoleId);
+        out.push({ roleId: rule.impliedRoleId, priorRoleId: prior });
+        queue.push(rule.impliedRoleId);
+      }
+    }
+    return out;
+  }
+
   async #actorIds(userId: string): Promise<string[]> {
     const groups = await this.#identity.listGroupsForUser(userId);
     return [userId, ...groups.map((g) => g.id)];
@@ -271,9 +292,7 @@ export class AssignmentManager {
         const placed = row.inherited ? await this.#inheritedTargets(userRow) : [userRow];
         for (const a of placed) {
           out.push(a);
-          for (const implied of await this.expandImplied([a.roleId])) {
-            if (implied !== a.roleId) out.push({ ...a, roleId: implied, priorRoleId: a.roleId });
-          }
+          for (const implied of await this.impliedBy(a.roleId)) out.push({ ...a, ...implied });
         }
       }
     }

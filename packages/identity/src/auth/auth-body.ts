@@ -9,8 +9,9 @@ export function expecting(attribute: string, target: string): ValidationError {
   return new ValidationError(`Expecting to find ${attribute} in ${target}.${CLIENT_ERROR}`);
 }
 
+/** Keystone's SchemaValidationError: the detail alone, without the client-error suffix. */
 export function invalidField(field: string, detail: string): ValidationError {
-  return new ValidationError(`Invalid input for field '${field}': ${detail}${CLIENT_ERROR}`);
+  return new ValidationError(`Invalid input for field '${field}': ${detail}`);
 }
 
 /** A reference by id, or by name within a domain (itself by id or name). */
@@ -64,7 +65,7 @@ function idOrName(value: unknown, field: string): { id: string } | { name: strin
   if (id !== undefined) return { id };
   const name = optionalString(obj, 'name', field);
   if (name !== undefined) return { name };
-  throw new ValidationError(`Invalid input for field ${field}: id or name must be present.${CLIENT_ERROR}`);
+  throw new ValidationError(`Invalid input for field ${field}: id or name must be present.`);
 }
 
 function namedRef(value: unknown, field: string, what: string): NamedRef {

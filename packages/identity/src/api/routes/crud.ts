@@ -1,0 +1,107 @@
+// The create/list/get/update/delete pattern every Identity API entity shares
+// (keystone/server/flask/common.py ResourceBase): policy first, then the body schema,
+// then the manager, then {"<member>": …} or {"<collection>": […], "links": …}.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../errors.ts';
+import type { PolicyTarget } from '../../policy.ts';
+import type { ValidatedToken } from '../../token/token-provider.ts';
+import type { ApiContext } from '../context.ts';
+import type { Renderer } from '../render.ts';
+import { queryOf, readMember, requireMatchingId, selfPath, type Json, type Query, type Schema } from './validate.ts';
+
+export interface CrudSpec<T> {
+  /** The body's member key and the policy noun: 'project' → identity:create_project. */
+  member: string;
+  /** The URL segment and collection key: 'projects' → identity:list_projects. */
+  collection: string;
+  createSchema: Schema;
+  updateSchema: Schema;
+  render(renderer: Renderer, entity: T): Json;
+  /** Policy target of an existing entity (owner, domain, project checks). */
+  target(entity: T): PolicyTarget;
+  get(id: string): Promise<T>;
+  list(query: Query, caller: ValidatedToken): Promise<T[]>;
+  create(member: Json, caller: ValidatedToken): Promise<T>;
+  update(id: string, member: Json): Promise<T>;
+  remove(id: string): Promise<void>;
+}
+
+/** The entity, or null when it does not exist (so policy can run before the 404). */
+export async function findOrNull<T>(lookup: () => Promise<T>): Promise<T | null> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Authenticates (401), then checks policy against the entity when it exists (403), and
+ * only then reports a missing one (404), so existence never leaks to the unauthorised.
+ */
+export async function authorizeOn<T>(
+  context: ApiContext,
+  request: FastifyRequest,
+  action: string,
+  lookup: () => Promise<T>,
+  target: (entity: T) => PolicyTarget,
+): Promise<{ caller: ValidatedToken; entity: T }> {
+  await context.caller(request);
+  const entity = await findOrNull(lookup);
+  const caller = await context.authorize(request, action, entity === null ? {} : target(entity));
+  return { caller, entity: entity ?? (await lookup()) };
+}
+
+export function noContent(reply: FastifyReply): void {
+  reply.code(204).send();
+}
+
+export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec: CrudSpec<T>): void {
+  const { member, collection } = spec;
+  const base = `/v3/${collection}`;
+
+  app.post(base, async function createEntity(request, reply) {
+    const caller = await context.authorize(request, `create_${member}`);
+    const body = readMember(request.body, member, spec.createSchema);
+    const entity = await spec.create(body, caller);
+    reply.code(201);
+    return { [member]: spec.render(context.renderer(request), entity) };
+  });
+
+  app.get(base, async function listEntities(request) {
+    const query = queryOf(request);
+    const caller = await context.authorize(request, `list_${collection}`, { domainId: query.domain_id ?? null });
+    const renderer = context.renderer(request);
+    const items = await spec.list(query, caller);
+    return renderer.collection(collection, selfPath(request), items.map((e) => spec.render(renderer, e)));
+  });
+
+  const one = `${base}/:id`;
+  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+  app.get(one, async function getEntity(request) {
+    const id = idOf(request);
+    const { entity } = await authorizeOn(context, request, `get_${member}`, () => spec.get(id), spec.target);
+    return { [member]: spec.render(context.renderer(request), entity) };
+  });
+
+  app.patch(one, async function updateEntity(request) {
+    const id = idOf(request);
+    await context.caller(request);
+    const existing = await findOrNull(() => spec.get(id));
+    await context.authorize(request, `update_${member}`, existing === null ? {} : spec.target(existing));
+    // Keystone validates the body before it finds out the entity is missing.
+    const body = readMember(request.body, member, spec.updateSchema);
+    requireMatchingId(body, id);
+    if (existing === null) await spec.get(id);
+    return { [member]: spec.render(context.renderer(request), await spec.update(id, body)) };
+  });
+
+  app.delete(one, async function deleteEntity(request, reply) {
+    const id = idOf(request);
+    await authorizeOn(context, request, `delete_${member}`, () => spec.get(id), spec.target);
+    await spec.remove(id);
+    noContent(reply);
+  });
+}

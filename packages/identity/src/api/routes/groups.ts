@@ -1,0 +1,128 @@
+// /v3/groups, group membership and /v3/users/{user_id}/groups (keystone/api/groups.py,
+// users.py).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../errors.ts';
+import type { Group } from '../../storage/types.ts';
+import type { ApiContext } from '../context.ts';
+import { authorizeOn, findOrNull, noContent, registerCrud } from './crud.ts';
+import { defaultDomainId } from './projects.ts';
+import { groupSchemas } from './schemas.ts';
+import { enabledFilter, extraAttributes, queryOf, selfPath } from './validate.ts';
+
+const KNOWN = ['name', 'description', 'domain_id'];
+
+export function groupRoutes(context: ApiContext) {
+  const { identity, resource, assignment } = context.service;
+  const groupTarget = (g: Group) => ({ domainId: g.domainId });
+
+  /** Policy for /groups/{group_id}/users/{user_id}: the group's domain, when both exist. */
+  async function authorizeMembership(request: FastifyRequest, action: string): Promise<{ groupId: string; userId: string }> {
+    const { groupId, userId } = request.params as { groupId: string; userId: string };
+    await context.caller(request);
+    const group = await findOrNull(() => identity.getGroup(groupId));
+    await context.authorize(request, action, group === null ? {} : groupTarget(group));
+    return { groupId, userId };
+  }
+
+  async function checkMembership(request: FastifyRequest): Promise<void> {
+    const { groupId, userId } = await authorizeMembership(request, 'check_user_in_group');
+    await identity.getGroup(groupId);
+    await identity.getUser(userId);
+    if (!(await identity.isUserInGroup(userId, groupId))) {
+      throw new NotFoundError(`User '${userId}' not found in group '${groupId}'`);
+    }
+  }
+
+  return async function groups(app: FastifyInstance): Promise<void> {
+    // POST/GET /v3/groups, GET/PATCH/DELETE /v3/groups/{group_id}
+    registerCrud<Group>(app, context, {
+      member: 'group',
+      collection: 'groups',
+      createSchema: groupSchemas.create,
+      updateSchema: groupSchemas.update,
+      render: (renderer, g) => renderer.group(g),
+      target: groupTarget,
+      get: (id) => identity.getGroup(id),
+      list: (query) =>
+        identity.listGroups({
+          ...(query.name === undefined ? {} : { name: query.name }),
+          ...(query.domain_id === undefined ? {} : { domainId: query.domain_id }),
+        }),
+      create: async (m, caller) => {
+        const domainId = (m.domain_id as string | undefined) ?? defaultDomainId(context, caller);
+        await resource.getDomain(domainId);
+        return identity.createGroup({
+          name: m.name as string,
+          domainId,
+          description: (m.description as string | null | undefined) ?? '',
+          extra: extraAttributes(m, KNOWN),
+        });
+      },
+      update: async (id, m) => {
+        const before = await identity.getGroup(id);
+        const patch: Partial<Omit<Group, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
+        if (m.name !== undefined) patch.name = m.name as string;
+        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
+        return identity.updateGroup(id, patch);
+      },
+      remove: async (id) => {
+        await identity.deleteGroup(id);
+        await assignment.deleteAssignmentsFor({ actorId: id });
+      },
+    });
+
+    // GET /v3/groups/{group_id}/users
+    app.get('/v3/groups/:groupId/users', async function listUsersInGroup(request) {
+      const { groupId } = request.params as { groupId: string };
+      await authorizeOn(context, request, 'list_users_in_group', () => identity.getGroup(groupId), groupTarget);
+      const query = queryOf(request);
+      const enabled = enabledFilter(query);
+      const renderer = context.renderer(request);
+      const users = (await identity.listUsersInGroup(groupId)).filter(
+        (u) => (query.name === undefined || u.name === query.name) && (enabled === undefined || u.enabled === enabled),
+      );
+      return renderer.collection('users', selfPath(request), users.map((u) => renderer.user(u)));
+    });
+
+    // GET /v3/groups/{group_id}/users/{user_id}
+    app.get('/v3/groups/:groupId/users/:userId', async function checkUserInGroup(request, reply) {
+      await checkMembership(request);
+      noContent(reply);
+    });
+
+    // HEAD /v3/groups/{group_id}/users/{user_id}
+    app.head('/v3/groups/:groupId/users/:userId', async function headUserInGroup(request, reply) {
+      await checkMembership(request);
+      noContent(reply);
+    });
+
+    // PUT /v3/groups/{group_id}/users/{user_id}
+    app.put('/v3/groups/:groupId/users/:userId', async function addUserToGroup(request, reply) {
+      const { groupId, userId } = await authorizeMembership(request, 'add_user_to_group');
+      await identity.addUserToGroup(userId, groupId);
+      noContent(reply);
+    });
+
+    // DELETE /v3/groups/{group_id}/users/{user_id}
+    app.delete('/v3/groups/:groupId/users/:userId', async function removeUserFromGroup(request, reply) {
+      const { groupId, userId } = await authorizeMembership(request, 'remove_user_from_group');
+      await identity.removeUserFromGroup(userId, groupId);
+      noContent(reply);
+    });
+
+    // GET /v3/users/{user_id}/groups
+    app.get('/v3/users/:userId/groups', async function listGroupsForUser(request) {
+      const { userId } = request.params as { userId: string };
+      await authorizeOn(context, request, 'list_groups_for_user', () => identity.getUser(userId), (u) => ({
+        userId: u.id,
+        domainId: u.domainId,
+      }));
+      const query = queryOf(request);
+      const renderer = context.renderer(request);
+      const found = (await identity.listGroupsForUser(userId)).filter((g) => query.name === undefined || g.name === query.name);
+      // Keystone lists memberships here, which may carry an expiry (federation); local ones never do.
+      const items = found.map((g) => ({ ...renderer.group(g), membership_expires_at: null }));
+      return renderer.collection('groups', selfPath(request), items);
+    });
+  };
+}

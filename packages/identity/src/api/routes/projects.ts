@@ -1,0 +1,100 @@
+// /v3/projects and /v3/users/{user_id}/projects (keystone/api/projects.py, users.py).
+import type { FastifyInstance } from 'fastify';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import type { Project } from '../../storage/types.ts';
+import type { ValidatedToken } from '../../token/token-provider.ts';
+import type { ApiContext } from '../context.ts';
+import { authorizeOn, registerCrud } from './crud.ts';
+import { projectSchemas } from './schemas.ts';
+import { enabledFilter, extraAttributes, queryOf, selfPath, type Query } from './validate.ts';
+
+const KNOWN = ['name', 'description', 'enabled', 'domain_id', 'parent_id', 'is_domain', 'tags', 'options'];
+
+/**
+ * Where a new project or user goes without an explicit domain_id: the caller's domain
+ * when the token is domain-scoped, else [identity] default_domain_id (Keystone's
+ * _normalize_domain_id; a project-scoped token carries no domain_id there).
+ */
+export function defaultDomainId(context: ApiContext, caller: ValidatedToken): string {
+  return caller.scope.kind === 'domain' ? caller.scope.domain.id : context.service.config.identity.default_domain_id;
+}
+
+function matches(project: Project, query: Query): boolean {
+  const enabled = enabledFilter(query);
+  return (query.name === undefined || project.name === query.name) && (enabled === undefined || project.enabled === enabled);
+}
+
+export function projectRoutes(context: ApiContext) {
+  const { resource, assignment } = context.service;
+  return async function projects(app: FastifyInstance): Promise<void> {
+    // POST/GET /v3/projects, GET/PATCH/DELETE /v3/projects/{project_id}
+    registerCrud<Project>(app, context, {
+      member: 'project',
+      collection: 'projects',
+      createSchema: projectSchemas.create,
+      updateSchema: projectSchemas.update,
+      render: (renderer, p) => renderer.project(p),
+      target: (p) => ({ projectId: p.id, domainId: p.domainId }),
+      get: (id) => resource.getProject(id),
+      list: (query) => {
+        const enabled = enabledFilter(query);
+        return resource.listProjects({
+          ...(query.name === undefined ? {} : { name: query.name }),
+          ...(query.domain_id === undefined ? {} : { domainId: query.domain_id }),
+          ...(query.parent_id === undefined ? {} : { parentId: query.parent_id }),
+          ...(enabled === undefined ? {} : { enabled }),
+        });
+      },
+      create: async (m, caller) => {
+        try {
+          return await resource.createProject({
+            name: m.name as string,
+            domainId: (m.domain_id as string | null | undefined) ?? defaultDomainId(context, caller),
+            parentId: (m.parent_id as string | null | undefined) ?? null,
+            description: (m.description as string | null | undefined) ?? '',
+            enabled: (m.enabled as boolean | undefined) ?? true,
+            tags: (m.tags as string[] | undefined) ?? [],
+            extra: extraAttributes(m, KNOWN),
+          });
+        } catch (error) {
+          // A missing domain or parent is a bad request here, not a missing URL.
+          if (error instanceof NotFoundError) throw new ValidationError(error.message, { cause: error });
+          throw error;
+        }
+      },
+      update: async (id, m) => {
+        const before = await resource.getProject(id);
+        if (m.domain_id !== undefined && m.domain_id !== before.domainId) throw new ValidationError('Cannot change Domain ID');
+        if (m.parent_id !== undefined && m.parent_id !== before.parentId) {
+          throw new ForbiddenError('Update of `parent_id` is not allowed.');
+        }
+        if (m.is_domain !== undefined && m.is_domain !== before.isDomain) {
+          throw new ValidationError('Update of `is_domain` is not allowed.');
+        }
+        const patch: Partial<Omit<Project, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
+        if (m.name !== undefined) patch.name = m.name as string;
+        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
+        if (m.enabled !== undefined) patch.enabled = m.enabled as boolean;
+        if (m.tags !== undefined) patch.tags = m.tags as string[];
+        return resource.updateProject(id, patch);
+      },
+      remove: async (id) => {
+        await resource.deleteProject(id);
+        await assignment.deleteAssignmentsFor({ targetId: id });
+      },
+    });
+
+    // GET /v3/users/{user_id}/projects
+    app.get('/v3/users/:userId/projects', async function listUserProjects(request) {
+      const { userId } = request.params as { userId: string };
+      await authorizeOn(context, request, 'list_user_projects', () => context.service.identity.getUser(userId), (u) => ({
+        userId: u.id,
+        domainId: u.domainId,
+      }));
+      const query = queryOf(request);
+      const renderer = context.renderer(request);
+      const found = (await assignment.projectsForUser(userId)).filter((p) => matches(p, query));
+      return renderer.collection('projects', selfPath(request), found.map((p) => renderer.project(p)));
+    });
+  };
+}

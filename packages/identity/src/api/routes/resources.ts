@@ -1,0 +1,26 @@
+// The CRUD areas of the Identity API v3, one plugin each.
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.ts';
+import { applicationCredentialRoutes } from './application-credentials.ts';
+import { catalogRoutes } from './catalog.ts';
+import { domainRoutes } from './domains.ts';
+import { grantRoutes } from './grants.ts';
+import { groupRoutes } from './groups.ts';
+import { projectRoutes } from './projects.ts';
+import { roleAssignmentRoutes } from './role-assignments.ts';
+import { roleRoutes } from './roles.ts';
+import { userRoutes } from './users.ts';
+
+export function resourceRoutes(context: ApiContext) {
+  return async function resources(app: FastifyInstance): Promise<void> {
+    await app.register(domainRoutes(context));
+    await app.register(projectRoutes(context));
+    await app.register(userRoutes(context));
+    await app.register(groupRoutes(context));
+    await app.register(roleRoutes(context));
+    await app.register(grantRoutes(context));
+    await app.register(roleAssignmentRoutes(context));
+    await app.register(catalogRoutes(context));
+    await app.register(applicationCredentialRoutes(context));
+  };
+}

@@ -1,0 +1,144 @@
+// /v3/roles, implied roles and /v3/role_inferences (keystone/api/roles.py,
+// role_inferences.py, _shared/implied_roles.py).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../errors.ts';
+import type { Role } from '../../storage/types.ts';
+import type { ApiContext } from '../context.ts';
+import type { Renderer } from '../render.ts';
+import { noContent, registerCrud } from './crud.ts';
+import { roleSchemas } from './schemas.ts';
+import { extraAttributes, type Json } from './validate.ts';
+
+const KNOWN = ['name', 'description', 'domain_id', 'options'];
+
+function roleBrief(renderer: Renderer, role: Role): Json {
+  return { id: role.id, links: renderer.link(`roles/${role.id}`), name: role.name };
+}
+
+export function roleRoutes(context: ApiContext) {
+  const { assignment, resource } = context.service;
+
+  /** Both roles must exist before policy runs (Keystone builds its target from them). */
+  async function impliedPair(request: FastifyRequest, action: string): Promise<{ prior: Role; implied: Role }> {
+    const { priorId, impliedId } = request.params as { priorId: string; impliedId: string };
+    await context.caller(request);
+    const prior = await assignment.getRole(priorId);
+    const implied = await assignment.getRole(impliedId);
+    await context.authorize(request, action);
+    return { prior, implied };
+  }
+
+  async function requireRule(prior: Role, implied: Role): Promise<void> {
+    const rules = await assignment.listImpliedRoles(prior.id);
+    if (!rules.some((r) => r.impliedRoleId === implied.id)) {
+      throw new NotFoundError(`${prior.id} does not imply ${implied.id}.`);
+    }
+  }
+
+  function inference(renderer: Renderer, prior: Role, implied: Role): Json {
+    return {
+      role_inference: { prior_role: roleBrief(renderer, prior), implies: roleBrief(renderer, implied) },
+      links: renderer.link(`roles/${prior.id}/implies/${implied.id}`),
+    };
+  }
+
+  return async function roles(app: FastifyInstance): Promise<void> {
+    // POST/GET /v3/roles, GET/PATCH/DELETE /v3/roles/{role_id}
+    registerCrud<Role>(app, context, {
+      member: 'role',
+      collection: 'roles',
+      createSchema: roleSchemas.create,
+      updateSchema: roleSchemas.update,
+      render: (renderer, r) => renderer.role(r),
+      target: (r) => ({ domainId: r.domainId }),
+      get: (id) => assignment.getRole(id),
+      // Without ?domain_id Keystone lists global roles only.
+      list: (query) =>
+        assignment.listRoles({
+          ...(query.name === undefined ? {} : { name: query.name }),
+          domainId: query.domain_id ?? null,
+        }),
+      create: async (m) => {
+        const domainId = (m.domain_id as string | null | undefined) ?? null;
+        if (domainId !== null) await resource.getDomain(domainId);
+        return assignment.createRole({
+          name: m.name as string,
+          domainId,
+          description: (m.description as string | undefined) ?? '',
+          extra: extraAttributes(m, KNOWN),
+        });
+      },
+      update: async (id, m) => {
+        const before = await assignment.getRole(id);
+        const patch: Partial<Omit<Role, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
+        if (m.name !== undefined) patch.name = m.name as string;
+        if (m.description !== undefined) patch.description = m.description as string;
+        return assignment.updateRole(id, patch);
+      },
+      remove: (id) => assignment.deleteRole(id),
+    });
+
+    // GET /v3/roles/{prior_role_id}/implies
+    app.get('/v3/roles/:priorId/implies', async function listImpliedRoles(request) {
+      const { priorId } = request.params as { priorId: string };
+      await context.caller(request);
+      const prior = await assignment.getRole(priorId);
+      await context.authorize(request, 'list_implied_roles');
+      const renderer = context.renderer(request);
+      const rules = await assignment.listImpliedRoles(prior.id);
+      const implied = await Promise.all(rules.map((r) => assignment.getRole(r.impliedRoleId)));
+      return {
+        role_inference: { prior_role: roleBrief(renderer, prior), implies: implied.map((r) => roleBrief(renderer, r)) },
+        links: renderer.link(`roles/${prior.id}/implies`),
+      };
+    });
+
+    // PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}
+    app.put('/v3/roles/:priorId/implies/:impliedId', async function createImpliedRole(request, reply) {
+      const { prior, implied } = await impliedPair(request, 'create_implied_role');
+      await assignment.createImpliedRole(prior.id, implied.id);
+      reply.code(201);
+      return inference(context.renderer(request), prior, implied);
+    });
+
+    // GET /v3/roles/{prior_role_id}/implies/{implied_role_id}
+    app.get('/v3/roles/:priorId/implies/:impliedId', async function getImpliedRole(request) {
+      const { prior, implied } = await impliedPair(request, 'get_implied_role');
+      await requireRule(prior, implied);
+      return inference(context.renderer(request), prior, implied);
+    });
+
+    // HEAD /v3/roles/{prior_role_id}/implies/{implied_role_id}
+    app.head('/v3/roles/:priorId/implies/:impliedId', async function checkImpliedRole(request, reply) {
+      const { prior, implied } = await impliedPair(request, 'check_implied_role');
+      await requireRule(prior, implied);
+      noContent(reply);
+    });
+
+    // DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}
+    app.delete('/v3/roles/:priorId/implies/:impliedId', async function deleteImpliedRole(request, reply) {
+      const { prior, implied } = await impliedPair(request, 'delete_implied_role');
+      await assignment.deleteImpliedRole(prior.id, implied.id);
+      noContent(reply);
+    });
+
+    // GET /v3/role_inferences
+    app.get('/v3/role_inferences', async function listRoleInferences(request) {
+      await context.authorize(request, 'list_role_inference_rules');
+      const renderer = context.renderer(request);
+      const byId = new Map((await assignment.listRoles()).map((r) => [r.id, r]));
+      const grouped = new Map<string, Role[]>();
+      for (const rule of await assignment.listImpliedRoles()) {
+        const implied = byId.get(rule.impliedRoleId) ?? (await assignment.getRole(rule.impliedRoleId));
+        grouped.set(rule.priorRoleId, [...(grouped.get(rule.priorRoleId) ?? []), implied]);
+      }
+      const inferences = await Promise.all(
+        [...grouped].map(async ([priorId, implied]) => ({
+          prior_role: roleBrief(renderer, byId.get(priorId) ?? (await assignment.getRole(priorId))),
+          implies: implied.map((r) => roleBrief(renderer, r)),
+        })),
+      );
+      return { role_inferences: inferences };
+    });
+  };
+}

@@ -1,0 +1,112 @@
+// Keystone's request schemas as data (keystone/{resource,identity,assignment,catalog,
+// application_credential}/schema.py), in their own key order, since the first failing
+// keyword decides the message.
+import type { Schema } from './validate.ts';
+
+type Properties = Record<string, Schema>;
+
+const boolean: Schema = { type: 'boolean', enum: [true, false] };
+const description: Schema = { type: ['string', 'null'] };
+const idString: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' };
+const nullableId: Schema = { ...idString, type: ['string', 'null'] };
+const name64: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '[\\S]+' };
+const name255: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' };
+const tags: Schema = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' },
+  maxItems: 80,
+  uniqueItems: true,
+};
+
+function createAndUpdate(properties: Properties, required: string[]): { create: Schema; update: Schema } {
+  return {
+    create: { type: 'object', properties, required, additionalProperties: true },
+    update: { type: 'object', properties, minProperties: 1, additionalProperties: true },
+  };
+}
+
+export const domainSchemas = createAndUpdate({ description, enabled: boolean, name: name64, tags }, ['name']);
+
+export const projectSchemas = createAndUpdate(
+  { description, domain_id: nullableId, enabled: boolean, is_domain: boolean, parent_id: nullableId, name: name64, tags },
+  ['name'],
+);
+
+export const userSchemas = createAndUpdate(
+  {
+    default_project_id: nullableId,
+    description,
+    domain_id: idString,
+    enabled: boolean,
+    name: name255,
+    password: { type: ['string', 'null'] },
+  },
+  ['name'],
+);
+
+export const groupSchemas = createAndUpdate({ description, domain_id: idString, name: name255 }, ['name']);
+
+export const passwordChangeSchema: Schema = {
+  type: 'object',
+  properties: { original_password: { type: 'string' }, password: { type: 'string' } },
+  required: ['original_password', 'password'],
+  additionalProperties: false,
+};
+
+export const roleSchemas = createAndUpdate(
+  { name: { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' }, description: { type: 'string' } },
+  ['name'],
+);
+
+export const regionSchemas = {
+  create: {
+    type: 'object',
+    properties: { description, id: { type: 'string' }, parent_region_id: { type: ['string', 'null'] } },
+    additionalProperties: true,
+  },
+  update: {
+    type: 'object',
+    properties: { description, id: { type: 'string' }, parent_region_id: { type: ['string', 'null'] } },
+    minProperties: 1,
+    additionalProperties: true,
+  },
+} satisfies Record<string, Schema>;
+
+export const serviceSchemas = createAndUpdate(
+  { enabled: boolean, name: name255, type: { type: 'string', minLength: 1, maxLength: 255 } },
+  ['type'],
+);
+
+export const endpointSchemas = createAndUpdate(
+  {
+    enabled: boolean,
+    interface: { type: 'string', enum: ['admin', 'internal', 'public'] },
+    region_id: { type: 'string' },
+    region: { type: 'string' },
+    service_id: { type: 'string' },
+    url: { type: 'string', minLength: 0, maxLength: 225, pattern: '^[a-zA-Z0-9+.-]+:.+' },
+  },
+  ['interface', 'service_id', 'url'],
+);
+
+const roleRef: Schema = {
+  type: 'object',
+  properties: { id: idString, name: name255 },
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+};
+
+export const applicationCredentialSchema: Schema = {
+  type: 'object',
+  properties: {
+    name: name255,
+    description,
+    secret: { type: ['null', 'string'] },
+    expires_at: { type: ['null', 'string'] },
+    roles: { type: 'array', items: roleRef },
+    unrestricted: boolean,
+  },
+  required: ['name'],
+  additionalProperties: true,
+};
