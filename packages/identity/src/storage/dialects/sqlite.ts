@@ -48,6 +48,30 @@ class BooleanToIntegerPlugin implements KyselyPlugin {
   }
 }
 
+/** Most statements repeat (token validation runs the same few); preparing is the costly part. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely sees it, with prepared statements reused by SQL text. Kysely's
+ * SQLite driver runs one query at a time on its single connection, so a statement is
+ * never in use twice at once.
+ */
+function withStatementCache(database: Database.Database): Pick<Database.Database, 'prepare' | 'close'> {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => database.close(),
+  } as Pick<Database.Database, 'prepare' | 'close'>;
+}
+
 /** `filename` is a path, or ':memory:' for a private in-memory database. */
 export function sqliteDialect(filename: string): StorageDialect {
   const inMemory = filename === ':memory:';
@@ -59,7 +83,7 @@ export function sqliteDialect(filename: string): StorageDialect {
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return {
     name: 'sqlite',
-    kysely: new SqliteDialect({ database }),
+    kysely: new SqliteDialect({ database: withStatementCache(database) }),
     plugins: [new BooleanToIntegerPlugin()],
     autoIncrementPrimaryKey: (col) => col.primaryKey().autoIncrement(),
     migrationSchema: () => Promise.resolve(undefined),
