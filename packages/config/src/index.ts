@@ -33,3 +33,5 @@ export { renderMarkdown } from './render-markdown.ts';
 export { BEGIN_MARKER, END_MARKER, spliceGeneratedSection } from './generated-section.ts';
 
 export * from './groups/index.ts';
+export { keystoneAuthtokenGroup } from './groups/keystone-authtoken.ts';
+export { serviceUserAuthOptions, serviceUserGroup } from './groups/service-user.ts';
