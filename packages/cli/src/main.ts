@@ -1,5 +1,6 @@
 // The `baton` command.
 import { Command, CommanderError } from 'commander';
+import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerManage } from './commands/manage.ts';
 import { registerUp } from './commands/up.ts';
@@ -12,6 +13,7 @@ const program = new Command('baton')
 registerUp(program);
 registerIdentity(program);
 registerManage(program);
+registerEchoService(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,75 @@
+// Fastify adapter: an onRequest hook on the given instance (call it before registering the
+// routes it protects), `request.authToken` for handlers, and per-route overrides through
+// `config: { authToken: { delayAuthDecision, serviceTokenRolesRequired } }`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from './context.ts';
+import type { AuthTokenCore, DecisionOverrides } from './core.ts';
+import { ServiceTokenRequiredError } from './errors.ts';
+import type { ErrorResponse } from './responses.ts';
+import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
+import type { IncomingHeaders } from './token-header.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by @baton/auth-token's onRequest hook; null on routes it does not guard. */
+    authToken: AuthContext | null;
+  }
+  interface FastifyContextConfig {
+    authToken?: DecisionOverrides;
+  }
+}
+
+const TOKEN_HEADERS = ['x-auth-token', 'x-storage-token', 'x-service-token'] as const;
+
+export function installAuthToken(app: FastifyInstance, core: AuthTokenCore): void {
+  app.decorateRequest('authToken', null);
+  app.addHook('onRequest', async function authTokenHook(request, reply) {
+    const overrides = request.routeOptions.config.authToken;
+    const decision = await core.authenticate(tokenHeaders(request), overrides);
+    request.authToken = decision.context;
+    if (decision.kind === 'reject') return replyWith(reply, decision.response);
+    const headers = request.raw.headers;
+    for (const name of decision.removeHeaders) delete headers[name];
+    for (const [name, value] of Object.entries(decision.setHeaders)) headers[name.toLowerCase()] = value;
+    const raw = request.raw.rawHeaders;
+    const kept: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      if (!decision.removeHeaders.includes((raw[i] as string).toLowerCase())) kept.push(raw[i] as string, raw[i + 1] as string);
+    }
+    for (const [name, value] of Object.entries(decision.setHeaders)) kept.push(name, value);
+    raw.splice(0, raw.length, ...kept);
+    return undefined;
+  });
+  // A 401 from a handler gets the same challenge as the middleware's own.
+  app.addHook('onSend', async function authTokenChallenge(_request, reply, payload) {
+    if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
+      reply.header('WWW-Authenticate', `Keystone uri="${core.wwwAuthenticateUri}"`);
+    }
+    return payload;
+  });
+}
+
+/** preHandler for service-only routes: `{ preHandler: requireServiceTokenHook }`. */
+export async function requireServiceTokenHook(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  try {
+    requireServiceToken(request.authToken);
+  } catch (error) {
+    if (error instanceof ServiceTokenRequiredError) return replyWith(reply, serviceTokenRequiredResponse(error));
+    throw error;
+  }
+  return undefined;
+}
+
+function replyWith(reply: FastifyReply, response: ErrorResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body);
+}
+
+function tokenHeaders(request: FastifyRequest): IncomingHeaders {
+  const out: Record<string, string[]> = {};
+  const raw = request.raw.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if ((TOKEN_HEADERS as readonly string[]).includes(name)) (out[name] ??= []).push(raw[i + 1] as string);
+  }
+  return out;
+}

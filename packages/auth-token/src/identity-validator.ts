@@ -1,0 +1,89 @@
+// Validation at identity: GET /v3/auth/tokens with the middleware's own token, through a
+// keystoneauth-like session that fetches, reuses and refreshes that token.
+import { IdentityUnavailableError } from './errors.ts';
+import { parseTokenBody, type TokenData } from './token-data.ts';
+import type { ValidateFn } from './cached-validator.ts';
+
+/** The slice of @baton/session's Session this needs (structural, so tests can count calls). */
+export interface IdentitySession {
+  request(
+    url: string,
+    init: {
+      method: string;
+      headers: Record<string, string>;
+      raiseError: false;
+      authenticated: true;
+      endpointOverride?: string;
+      endpointFilter?: { serviceType: string; interface: 'public' | 'internal' | 'admin'; regionName?: string };
+    },
+  ): Promise<{ readonly status: number; text(): string; json<T = unknown>(): T }>;
+}
+
+export interface IdentityValidatorOptions {
+  readonly session: IdentitySession;
+  /** Used when the service's own catalog lists no identity endpoint for interface/region. */
+  readonly authUrl: string;
+  readonly interface: 'public' | 'internal' | 'admin';
+  readonly regionName: string | null;
+  readonly includeServiceCatalog: boolean;
+  /** True for errors that mean "no answer" (connection, timeout, refused credentials). */
+  readonly isUnavailable: (error: unknown) => boolean;
+  /** True for the session's "catalog has no such endpoint" error. */
+  readonly isEndpointMissing: (error: unknown) => boolean;
+}
+
+export function identityValidator(options: IdentityValidatorOptions): ValidateFn {
+  const filter = {
+    serviceType: 'identity',
+    interface: options.interface,
+    ...(options.regionName === null ? {} : { regionName: options.regionName }),
+  };
+  let useAuthUrl = false;
+
+  const send = (path: string, token: string) => {
+    const base = { method: 'GET', headers: headersFor(token), raiseError: false, authenticated: true } as const;
+    return useAuthUrl
+      ? options.session.request(path, { ...base, endpointOverride: options.authUrl })
+      : options.session.request(path, { ...base, endpointFilter: filter });
+  };
+
+  return async function validateAtIdentity(token, { allowExpired }): Promise<TokenData | null> {
+    const query = [...(allowExpired ? ['allow_expired=1'] : []), ...(options.includeServiceCatalog ? [] : ['nocatalog'])];
+    const path = `auth/tokens${query.length === 0 ? '' : `?${query.join('&')}`}`;
+    let response;
+    try {
+      try {
+        response = await send(path, token);
+      } catch (error) {
+        if (useAuthUrl || !options.isEndpointMissing(error)) throw error;
+        useAuthUrl = true;
+        response = await send(path, token);
+      }
+    } catch (error) {
+      if (options.isUnavailable(error)) {
+        throw new IdentityUnavailableError(`cannot validate tokens: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      throw error;
+    }
+    // 404 is identity's verdict "not a valid token"; anything else but 200 is no verdict.
+    if (response.status === 404) return null;
+    if (response.status !== 200) {
+      throw new IdentityUnavailableError(`identity answered ${response.status} to a token validation: ${response.text().slice(0, 200)}`);
+    }
+    let body: unknown;
+    try {
+      body = response.json();
+    } catch (error) {
+      throw new IdentityUnavailableError('identity answered a token validation with a body that is not JSON', { cause: error });
+    }
+    const data = parseTokenBody(body);
+    if (data === undefined) throw new IdentityUnavailableError('identity answered a token validation with a body that is not a token');
+    return data;
+  };
+}
+
+function headersFor(token: string): Record<string, string> {
+  // No OpenStack-Identity-Access-Rules header: Baton does not match application-credential
+  // access rules, so identity must refuse tokens restricted by them rather than let them through.
+  return { 'X-Subject-Token': token };
+}

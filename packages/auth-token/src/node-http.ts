@@ -1,0 +1,110 @@
+// node:http and connect/Express adapters over the core. Identity headers are rewritten in
+// both req.headers and req.rawHeaders, so no view of the request keeps a spoofed value.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthContext } from './context.ts';
+import type { AuthTokenCore, DecisionOverrides } from './core.ts';
+import { ServiceTokenRequiredError } from './errors.ts';
+import type { ErrorResponse } from './responses.ts';
+import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
+import type { IncomingHeaders } from './token-header.ts';
+
+export type NextFunction = (error?: unknown) => void;
+export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+const contexts = new WeakMap<IncomingMessage, AuthContext>();
+const TOKEN_HEADERS = new Set(['x-auth-token', 'x-storage-token', 'x-service-token']);
+
+/** The context the middleware attached to this request, or null if it did not run. */
+export function authContextOf(req: IncomingMessage): AuthContext | null {
+  return contexts.get(req) ?? null;
+}
+
+/** connect/Express middleware: `app.use(authTokenMiddleware(core))`. */
+export function authTokenMiddleware(core: AuthTokenCore, overrides?: DecisionOverrides): ConnectMiddleware {
+  return function authToken(req, res, next) {
+    core.authenticate(tokenHeaders(req), overrides).then((decision) => {
+      contexts.set(req, decision.context);
+      if (decision.kind === 'reject') {
+        send(res, decision.response);
+        return;
+      }
+      rewriteHeaders(req, decision.removeHeaders, decision.setHeaders);
+      challengeDownstream401(res, core.wwwAuthenticateUri);
+      next();
+    }, next);
+  };
+}
+
+/** Plain node:http: `createServer(withAuthToken(core, handler))`. */
+export function withAuthToken(core: AuthTokenCore, handler: RequestHandler, overrides?: DecisionOverrides): RequestHandler {
+  const middleware = authTokenMiddleware(core, overrides);
+  return (req, res) =>
+    middleware(req, res, (error) => {
+      if (error !== undefined) return fail(res, error);
+      Promise.resolve(handler(req, res)).catch((failure: unknown) => fail(res, failure));
+    });
+}
+
+/** Wraps a handler so it only runs for service requests, else answers 403. */
+export function serviceOnly(handler: RequestHandler): RequestHandler {
+  return (req, res) => {
+    try {
+      requireServiceToken(authContextOf(req));
+    } catch (error) {
+      if (error instanceof ServiceTokenRequiredError) return send(res, serviceTokenRequiredResponse(error));
+      throw error;
+    }
+    return handler(req, res);
+  };
+}
+
+export function send(res: ServerResponse, response: ErrorResponse): void {
+  res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (!res.headersSent) {
+    res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 500, title: 'Internal Server Error', message: 'An unexpected error prevented the server from fulfilling your request.' } }));
+  } else {
+    res.destroy(error instanceof Error ? error : undefined);
+  }
+}
+
+// Token headers straight from rawHeaders, so a header sent twice is seen as two values and
+// never as the string node would join them into.
+function tokenHeaders(req: IncomingMessage): IncomingHeaders {
+  const out: Record<string, string[]> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (TOKEN_HEADERS.has(name)) (out[name] ??= []).push(raw[i + 1] as string);
+  }
+  return out;
+}
+
+function rewriteHeaders(req: IncomingMessage, remove: readonly string[], set: Readonly<Record<string, string>>): void {
+  const drop = new Set(remove);
+  for (const name of remove) delete req.headers[name];
+  const raw: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (!drop.has((req.rawHeaders[i] as string).toLowerCase())) raw.push(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  }
+  for (const [name, value] of Object.entries(set)) {
+    req.headers[name.toLowerCase()] = value;
+    raw.push(name, value);
+  }
+  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
+}
+
+// keystonemiddleware adds the challenge to 401s the service itself answers, so clients learn
+// where to authenticate whichever layer refused them.
+function challengeDownstream401(res: ServerResponse, uri: string): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadWithChallenge(this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (args[0] === 401 && !this.hasHeader('www-authenticate')) this.setHeader('WWW-Authenticate', `Keystone uri="${uri}"`);
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
