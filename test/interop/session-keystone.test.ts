@@ -70,34 +70,30 @@ for (const name of TARGET_NAMES) {
       assert.deepEqual([...(access.body.methods ?? [])].sort(), ['password', 'token']);
     });
 
-    if (name === 'keystone') {
-      // Baton's identity has no application-credential API route yet, so the credential can
-      // only be created through Keystone here; Baton's side is covered in packages/session.
-      it('application credential created through the API, then used to authenticate', async () => {
-        const { token } = await issuePasswordToken(target.url, 'demo', seeded.demo.password, { project: 'demo' });
-        const { json } = await callApi('POST', `${target.url}/users/${seeded.demo.userId}/application_credentials`, {
-          token,
-          body: { application_credential: { name: 'session-interop' } },
-          expect: 201,
-        });
-        const credential = (json as { application_credential: { id: string; secret: string } }).application_credential;
-        const access = await new ApplicationCredentialAuth({
-          authUrl: target.url,
-          applicationCredentialId: credential.id,
-          applicationCredentialSecret: credential.secret,
-        }).getAccess(new Session());
-        assert.deepEqual(access.body.methods, ['application_credential']);
-        assert.equal(access.body.project?.id, seeded.demo.projectId);
-        const byName = await new ApplicationCredentialAuth({
-          authUrl: target.url,
-          applicationCredentialName: 'session-interop',
-          username: 'demo',
-          userDomainId: 'default',
-          applicationCredentialSecret: credential.secret,
-        }).getAccess(new Session());
-        assert.equal(byName.body.project?.id, seeded.demo.projectId);
+    it('application credential created through the API, then used to authenticate', async () => {
+      const { token } = await issuePasswordToken(target.url, 'demo', seeded.demo.password, { project: 'demo' });
+      const { json } = await callApi('POST', `${target.url}/users/${seeded.demo.userId}/application_credentials`, {
+        token,
+        body: { application_credential: { name: 'session-interop' } },
+        expect: 201,
       });
-    }
+      const credential = (json as { application_credential: { id: string; secret: string } }).application_credential;
+      const access = await new ApplicationCredentialAuth({
+        authUrl: target.url,
+        applicationCredentialId: credential.id,
+        applicationCredentialSecret: credential.secret,
+      }).getAccess(new Session());
+      assert.deepEqual(access.body.methods, ['application_credential']);
+      assert.equal(access.body.project?.id, seeded.demo.projectId);
+      const byName = await new ApplicationCredentialAuth({
+        authUrl: target.url,
+        applicationCredentialName: 'session-interop',
+        username: 'demo',
+        userDomainId: 'default',
+        applicationCredentialSecret: credential.secret,
+      }).getAccess(new Session());
+      assert.equal(byName.body.project?.id, seeded.demo.projectId);
+    });
 
     it('wrong password: AuthenticationError with status 401', async () => {
       await assert.rejects(nova(target.url, 'wrong').getToken(new Session()), (e: unknown) => {
