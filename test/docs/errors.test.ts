@@ -50,7 +50,7 @@ describe('docs/errors.md', () => {
     });
   }
   it('instances carry the same code as their class', () => {
-    const invalid = new tokens.TokenInvalidError();
+    const invalid = new tokens.TokenInvalidError({ cause: null });
     assert.equal(invalid.code, tokens.TokenInvalidError.code);
   });
 });
