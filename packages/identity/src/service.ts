@@ -72,7 +72,7 @@ export class IdentityService {
       maxLength: config.identity.max_password_length,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
-    this.catalog = new CatalogManager(storage.catalog);
+    this.catalog = new CatalogManager(storage.catalog, this.version);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     const formatter = new TokenFormatter({
       keys: () => this.keys.loadKeys(),

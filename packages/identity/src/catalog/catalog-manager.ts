@@ -5,6 +5,7 @@
 import type { CatalogDriver, Endpoint, EndpointInterface, Region, Service } from '../storage/types.ts';
 import { ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { VersionedMemo, type DataVersion } from '../data-version.ts';
 
 const CATALOG_TTL_MS = 10_000;
 
@@ -25,26 +26,20 @@ export interface CatalogEntry {
 
 export class CatalogManager {
   readonly #driver: CatalogDriver;
-  #memo: { at: number; catalog: Promise<CatalogEntry[]> } | undefined;
+  readonly #memo: VersionedMemo<CatalogEntry[]>;
 
-  constructor(driver: CatalogDriver) {
+  constructor(driver: CatalogDriver, version: DataVersion) {
     this.#driver = driver;
-  }
-
-  #changed<T>(result: Promise<T>): Promise<T> {
-    this.#memo = undefined;
-    return result;
+    this.#memo = new VersionedMemo(version, { ttlMs: CATALOG_TTL_MS, max: 1 });
   }
 
   createRegion(input: { id?: string; description?: string; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<Region> {
-    return this.#changed(
-      this.#driver.createRegion({
-        id: input.id ?? newId(),
-        description: input.description ?? '',
-        parentRegionId: input.parentRegionId ?? null,
-        extra: input.extra ?? {},
-      }),
-    );
+    return this.#driver.createRegion({
+      id: input.id ?? newId(),
+      description: input.description ?? '',
+      parentRegionId: input.parentRegionId ?? null,
+      extra: input.extra ?? {},
+    });
   }
 
   getRegion(id: string): Promise<Region> {
@@ -56,24 +51,22 @@ export class CatalogManager {
   }
 
   updateRegion(id: string, patch: Partial<Omit<Region, 'id'>>): Promise<Region> {
-    return this.#changed(this.#driver.updateRegion(id, patch));
+    return this.#driver.updateRegion(id, patch);
   }
 
   deleteRegion(id: string): Promise<void> {
-    return this.#changed(this.#driver.deleteRegion(id));
+    return this.#driver.deleteRegion(id);
   }
 
   createService(input: { id?: string; type: string; name?: string; description?: string; enabled?: boolean; extra?: Record<string, unknown> }): Promise<Service> {
-    return this.#changed(
-      this.#driver.createService({
-        id: input.id ?? newId(),
-        type: input.type,
-        name: input.name ?? '',
-        description: input.description ?? '',
-        enabled: input.enabled ?? true,
-        extra: input.extra ?? {},
-      }),
-    );
+    return this.#driver.createService({
+      id: input.id ?? newId(),
+      type: input.type,
+      name: input.name ?? '',
+      description: input.description ?? '',
+      enabled: input.enabled ?? true,
+      extra: input.extra ?? {},
+    });
   }
 
   getService(id: string): Promise<Service> {
@@ -85,14 +78,14 @@ export class CatalogManager {
   }
 
   updateService(id: string, patch: Partial<Omit<Service, 'id'>>): Promise<Service> {
-    return this.#changed(this.#driver.updateService(id, patch));
+    return this.#driver.updateService(id, patch);
   }
 
   async deleteService(id: string): Promise<void> {
     for (const endpoint of await this.#driver.listEndpoints({ serviceId: id })) {
       await this.#driver.deleteEndpoint(endpoint.id);
     }
-    return this.#changed(this.#driver.deleteService(id));
+    return this.#driver.deleteService(id);
   }
 
   async createEndpoint(input: {
@@ -106,17 +99,15 @@ export class CatalogManager {
   }): Promise<Endpoint> {
     await this.#driver.getService(input.serviceId);
     if (input.regionId != null) await this.#driver.getRegion(input.regionId);
-    return this.#changed(
-      this.#driver.createEndpoint({
-        id: input.id ?? newId(),
-        serviceId: input.serviceId,
-        interface: input.interface,
-        url: input.url,
-        regionId: input.regionId ?? null,
-        enabled: input.enabled ?? true,
-        extra: input.extra ?? {},
-      }),
-    );
+    return this.#driver.createEndpoint({
+      id: input.id ?? newId(),
+      serviceId: input.serviceId,
+      interface: input.interface,
+      url: input.url,
+      regionId: input.regionId ?? null,
+      enabled: input.enabled ?? true,
+      extra: input.extra ?? {},
+    });
   }
 
   getEndpoint(id: string): Promise<Endpoint> {
@@ -131,24 +122,16 @@ export class CatalogManager {
     if (patch.serviceId !== undefined) await this.#driver.getService(patch.serviceId);
     if (patch.regionId != null) await this.#driver.getRegion(patch.regionId);
     if (patch.url !== undefined && patch.url === '') throw new ValidationError("Invalid input for field 'url'.");
-    return this.#changed(this.#driver.updateEndpoint(id, patch));
+    return this.#driver.updateEndpoint(id, patch);
   }
 
   deleteEndpoint(id: string): Promise<void> {
-    return this.#changed(this.#driver.deleteEndpoint(id));
+    return this.#driver.deleteEndpoint(id);
   }
 
   /** The v3 catalog: every enabled service with its enabled endpoints. */
   catalog(): Promise<CatalogEntry[]> {
-    const now = Date.now();
-    if (this.#memo === undefined || now - this.#memo.at > CATALOG_TTL_MS) {
-      const catalog = this.#build();
-      this.#memo = { at: now, catalog };
-      catalog.catch(() => {
-        if (this.#memo?.catalog === catalog) this.#memo = undefined;
-      });
-    }
-    return this.#memo.catalog;
+    return this.#memo.get('catalog', () => this.#build());
   }
 
   async #build(): Promise<CatalogEntry[]> {
