@@ -145,8 +145,8 @@ export class Renderer {
       expires_at: c.expiresAt === null ? null : formatKeystoneTime(c.expiresAt).slice(0, -1),
       unrestricted: c.unrestricted,
       roles: roles.map(renderRoleRef),
-      access_rules: [],
-      links: this.link(`users/${c.userId}/application_credentials/${c.id}`),
+      system: null,
+      links: this.link(`application_credentials/${c.id}`),
     };
   }
 }
