@@ -1,5 +1,6 @@
 // The `baton` command.
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerManage } from './commands/manage.ts';
@@ -14,6 +15,7 @@ registerUp(program);
 registerIdentity(program);
 registerManage(program);
 registerEchoService(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

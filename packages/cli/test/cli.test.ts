@@ -114,4 +114,11 @@ describe('baton CLI', () => {
       await server.stop();
     }
   });
+
+  it('demo: the long job outlives the user token only with a service token', () => {
+    const r = baton('demo', '--expiration', '2');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /long job starts: user token alone -> 200 \(user demo\); with nova's service token -> 200 \(user demo, service nova\)/);
+    assert.match(r.stdout, /long job ends {3}: user token alone -> 401; with nova's service token -> 200 \(user demo, service nova\)/);
+  });
 });
