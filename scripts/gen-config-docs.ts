@@ -1,12 +1,13 @@
-// Regenerates etc/keystone.conf.sample and the option reference in docs/configuration.md
-// from the declarations in packages/config. Run: node --import tsx scripts/gen-config-docs.ts
+// Regenerates etc/keystone.conf.sample, etc/service.conf.sample and the option reference in
+// docs/configuration.md from the declarations in packages/config.
+// Run: node --import tsx scripts/gen-config-docs.ts
 import { readFileSync, writeFileSync } from 'node:fs';
-import { keystoneGroups, renderMarkdown, renderSample, spliceGeneratedSection } from '@baton/config';
+import { keystoneGroups, renderMarkdown, renderSample, serviceGroups, spliceGeneratedSection } from '@baton/config';
 
 const root = new URL('..', import.meta.url);
-const samplePath = new URL('etc/keystone.conf.sample', root);
 const docPath = new URL('docs/configuration.md', root);
 
-writeFileSync(samplePath, renderSample(keystoneGroups));
-writeFileSync(docPath, spliceGeneratedSection(readFileSync(docPath, 'utf8'), renderMarkdown(keystoneGroups)));
-console.log(`wrote ${samplePath.pathname} and ${docPath.pathname}`);
+writeFileSync(new URL('etc/keystone.conf.sample', root), renderSample(keystoneGroups));
+writeFileSync(new URL('etc/service.conf.sample', root), renderSample(serviceGroups));
+writeFileSync(docPath, spliceGeneratedSection(readFileSync(docPath, 'utf8'), renderMarkdown([...keystoneGroups, ...serviceGroups])));
+console.log('wrote etc/keystone.conf.sample, etc/service.conf.sample and docs/configuration.md');

@@ -13,6 +13,7 @@ import {
   renderSample,
   spliceGeneratedSection,
   strOpt,
+  serviceGroups,
 } from '@baton/config';
 
 const root = new URL('../../../', import.meta.url);
@@ -95,9 +96,15 @@ describe('generated files', () => {
     assert.equal(onDisk, renderSample(keystoneGroups), `etc/keystone.conf.sample is ${REGENERATE}`);
   });
 
+  it('etc/service.conf.sample matches the [keystone_authtoken] and [service_user] declarations', () => {
+    const onDisk = readFileSync(new URL('etc/service.conf.sample', root), 'utf8');
+    assert.equal(onDisk, renderSample(serviceGroups), `etc/service.conf.sample is ${REGENERATE}`);
+  });
+
   it('docs/configuration.md holds the current option reference between its markers', () => {
     const onDisk = readFileSync(new URL('docs/configuration.md', root), 'utf8');
-    assert.equal(onDisk, spliceGeneratedSection(onDisk, renderMarkdown(keystoneGroups)), `docs/configuration.md is ${REGENERATE}`);
+    const all = [...keystoneGroups, ...serviceGroups];
+    assert.equal(onDisk, spliceGeneratedSection(onDisk, renderMarkdown(all)), `docs/configuration.md is ${REGENERATE}`);
   });
 
   it('spliceGeneratedSection replaces only the marked block and needs both markers', () => {

@@ -1,0 +1,6 @@
+// The groups a service (compute, block-storage, an echo service) reads from its own file:
+// how it receives tokens ([keystone_authtoken]) and how it sends them ([service_user]).
+import { keystoneAuthtokenGroup } from './keystone-authtoken.ts';
+import { serviceUserGroup } from './service-user.ts';
+
+export const serviceGroups = [keystoneAuthtokenGroup, serviceUserGroup] as const;
