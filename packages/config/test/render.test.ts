@@ -14,6 +14,7 @@ import {
   spliceGeneratedSection,
   strOpt,
   serviceGroups,
+  SERVICE_SAMPLE_TITLE,
 } from '@baton/config';
 
 const root = new URL('../../../', import.meta.url);
@@ -98,7 +99,7 @@ describe('generated files', () => {
 
   it('etc/service.conf.sample matches the [keystone_authtoken] and [service_user] declarations', () => {
     const onDisk = readFileSync(new URL('etc/service.conf.sample', root), 'utf8');
-    assert.equal(onDisk, renderSample(serviceGroups), `etc/service.conf.sample is ${REGENERATE}`);
+    assert.equal(onDisk, renderSample(serviceGroups, SERVICE_SAMPLE_TITLE), `etc/service.conf.sample is ${REGENERATE}`);
   });
 
   it('docs/configuration.md holds the current option reference between its markers', () => {
