@@ -14,6 +14,8 @@ declare module 'autocannon' {
     maxOverallRequests?: number;
     /** seconds before a request counts as a timeout */
     timeout?: number;
+    /** request sequence each connection loops over; setupRequest runs before every send */
+    requests?: { setupRequest?(request: { headers?: Record<string, string> }): { headers?: Record<string, string> } }[];
   };
 
   export type Result = {

@@ -3,7 +3,14 @@ import type { Options } from 'autocannon';
 
 export type Load = { connections: number; warmupSeconds: number; seconds: number; maxRequests: number };
 
-export type RequestSpec = { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string };
+export type RequestSpec = {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** Header sets added to `headers` in turn, one per request (e.g. distinct tokens, so no two requests in flight share one). */
+  rotateHeaders?: readonly Record<string, string>[];
+};
 
 export type Measurement = {
   requests: number;
@@ -32,6 +39,11 @@ async function drive(spec: RequestSpec, load: Load, seconds: number): Promise<Me
     timeout: 30,
   };
   if (spec.body !== undefined) opts.body = spec.body;
+  const sets = spec.rotateHeaders ?? [];
+  if (sets.length > 0) {
+    let next = 0;
+    opts.requests = [{ setupRequest: (request) => ({ ...request, headers: { ...spec.headers, ...sets[next++ % sets.length] } }) }];
+  }
   const instance = autocannon(opts);
   // Our own sub-millisecond latencies: autocannon's histogram rounds to whole ms,
   // too coarse for a fast server.
@@ -56,8 +68,14 @@ async function drive(spec: RequestSpec, load: Load, seconds: number): Promise<Me
   };
 }
 
+/** Called around the measured run only (not the warm-up), e.g. to read a counter. */
+export type MeasureHooks = { beforeMeasured?(): Promise<void>; afterMeasured?(): Promise<void> };
+
 /** A warm-up run (discarded), then the measured run; both bounded by time and by request count. */
-export async function measure(spec: RequestSpec, load: Load): Promise<Measurement> {
+export async function measure(spec: RequestSpec, load: Load, hooks: MeasureHooks = {}): Promise<Measurement> {
   await drive(spec, load, load.warmupSeconds);
-  return await drive(spec, load, load.seconds);
+  await hooks.beforeMeasured?.();
+  const measured = await drive(spec, load, load.seconds);
+  await hooks.afterMeasured?.();
+  return measured;
 }

@@ -1,7 +1,9 @@
-// `npm run bench [-- issue validate] [--workers 2] [--duration 12] ...`: Baton and the
-// real Keystone measured in the same run, same worker count, all on 127.0.0.1.
+// `npm run bench [-- issue validate auth-token mw-valid-warm …] [--workers 2] [--duration 12] ...`:
+// Baton and the real Keystone (and keystonemiddleware) measured in the same run, same worker
+// count, all on 127.0.0.1.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { AUTH_TOKEN_SCENARIOS, AUTH_TOKEN_SUITE, runAuthTokenBench } from './auth-token.ts';
 import { measure } from './measure.ts';
 import type { Load } from './measure.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -34,16 +36,20 @@ const load: Load = {
   seconds: positiveInt('duration', values.duration),
   maxRequests: positiveInt('max-requests', values['max-requests']),
 };
-const unknown = positionals.filter((p) => !SCENARIOS.some((s) => s.name === p));
+const mwNames = AUTH_TOKEN_SCENARIOS.map((s) => s.name);
+const known = [...SCENARIOS.map((s) => s.name), AUTH_TOKEN_SUITE, ...mwNames];
+const unknown = positionals.filter((p) => !known.includes(p));
 if (unknown.length > 0) {
-  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${known.join(', ')}`);
   process.exit(2);
 }
 const scenarios = positionals.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => positionals.includes(s.name));
+// `auth-token` (or no argument) means every middleware scenario.
+const mwScenarios = positionals.length === 0 || positionals.includes(AUTH_TOKEN_SUITE) ? mwNames : mwNames.filter((n) => positionals.includes(n));
 
-const wanted: BenchTargetName[] = ['baton'];
-if (keystoneInstalled()) wanted.push('keystone');
-else console.log('# python3-keystone / uwsgi not installed: measuring Baton only, no ratios');
+const wanted: BenchTargetName[] = scenarios.length === 0 ? [] : ['baton'];
+if (scenarios.length > 0 && keystoneInstalled()) wanted.push('keystone');
+else if (scenarios.length > 0) console.log('# python3-keystone / uwsgi not installed: measuring Baton only, no ratios');
 
 console.log(`# ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`# per scenario and target: ${load.warmupSeconds} s warm-up, then ${load.seconds} s measured (at most ${load.maxRequests} requests), ${load.connections} connections, autocannon`);
@@ -62,7 +68,7 @@ try {
     }
   }
   const rows: Row[] = [];
-  for (const scenario of scenarios) {
+  for (const scenario of targets.length === 0 ? [] : scenarios) {
     const row: Row = { scenario: scenario.name, expect: scenario.expect, results: {} };
     for (const target of targets) {
       console.log(`# ${scenario.name} (${scenario.title}) on ${target.name} ...`);
@@ -70,13 +76,20 @@ try {
     }
     rows.push(row);
   }
-  console.log('');
-  console.log(formatTable(rows));
-  console.log('');
-  console.log(`# load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (rows.length > 0) {
+    console.log('');
+    console.log(formatTable(rows));
+    console.log('');
+  }
 } finally {
   await Promise.all(targets.map((t) => t.stop()));
 }
+// After the identity targets are stopped: the middleware suite starts its own identities.
+if (mwScenarios.length > 0) {
+  console.log(`# auth-token middleware: ${mwScenarios.join(', ')}`);
+  if (!(await runAuthTokenBench({ workers, load, scenarios: mwScenarios }))) failures.push('auth-token pair');
+}
+console.log(`# load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (failures.length > 0) {
   console.error(`# not measured: ${failures.join(', ')}`);
   process.exitCode = 1;

@@ -43,6 +43,9 @@ export class CachedValidator {
 
   validate(token: string, options: ValidateOptions): Promise<TokenData | null> {
     const key = cacheKey(this.#prefix, token, options.allowExpired);
+    // An in-process hit needs no in-flight bookkeeping and no async round trip.
+    const hit = this.#options.cache?.peek?.(key);
+    if (hit !== undefined) return Promise.resolve(hit);
     const pending = this.#inFlight.get(key);
     if (pending !== undefined) return pending;
     const work = this.#lookup(key, token, options).finally(() => this.#inFlight.delete(key));

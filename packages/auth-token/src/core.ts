@@ -48,6 +48,10 @@ export class AuthTokenCore {
   readonly #options: AuthTokenCoreOptions;
   readonly #roles: ReadonlySet<string>;
   readonly #rejection: ErrorResponse;
+  // A cached token's data object is reused for every request with that token, so the headers it
+  // produces are built once per entry (frozen: they are copied into each request's map).
+  readonly #userHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
+  readonly #serviceHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
 
   constructor(options: AuthTokenCoreOptions) {
     if (typeof options.validator?.validate !== 'function') throw new TypeError('AuthTokenCore: validator.validate is required');
@@ -87,12 +91,25 @@ export class AuthTokenCore {
       return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection };
     }
     const set: HeaderMap = { 'X-Identity-Status': user.status };
-    if (user.status === 'Confirmed' && user.data !== null) userHeaders(set, user.data, this.#options.includeServiceCatalog);
+    if (user.status === 'Confirmed' && user.data !== null) Object.assign(set, this.#headersOf(user.data, 'user'));
     if (serviceSent) {
       set['X-Service-Identity-Status'] = service.status;
-      if (service.status === 'Confirmed' && service.data !== null) serviceHeaders(set, service.data);
+      if (service.status === 'Confirmed' && service.data !== null) Object.assign(set, this.#headersOf(service.data, 'service'));
     }
     return { kind: 'allow', context, removeHeaders: SPOOFABLE_HEADERS, setHeaders: set };
+  }
+
+  #headersOf(data: TokenData, role: 'user' | 'service'): Readonly<HeaderMap> {
+    const memo = role === 'user' ? this.#userHeaders : this.#serviceHeaders;
+    let headers = memo.get(data);
+    if (headers === undefined) {
+      const built: HeaderMap = {};
+      if (role === 'user') userHeaders(built, data, this.#options.includeServiceCatalog);
+      else serviceHeaders(built, data);
+      headers = Object.freeze(built);
+      memo.set(data, headers);
+    }
+    return headers;
   }
 
   /** One token through identity (or the cache) and the local expiry check. */

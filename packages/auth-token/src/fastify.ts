@@ -6,6 +6,7 @@ import type { AuthContext } from './context.ts';
 import type { AuthTokenCore, DecisionOverrides } from './core.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
+import { rewriteRequestHeaders } from './rewrite-headers.ts';
 import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
 import type { IncomingHeaders } from './token-header.ts';
 
@@ -28,16 +29,7 @@ export function installAuthToken(app: FastifyInstance, core: AuthTokenCore): voi
     const decision = await core.authenticate(tokenHeaders(request), overrides);
     request.authToken = decision.context;
     if (decision.kind === 'reject') return replyWith(reply, decision.response);
-    const headers = request.raw.headers;
-    for (const name of decision.removeHeaders) delete headers[name];
-    for (const [name, value] of Object.entries(decision.setHeaders)) headers[name.toLowerCase()] = value;
-    const raw = request.raw.rawHeaders;
-    const kept: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      if (!decision.removeHeaders.includes((raw[i] as string).toLowerCase())) kept.push(raw[i] as string, raw[i + 1] as string);
-    }
-    for (const [name, value] of Object.entries(decision.setHeaders)) kept.push(name, value);
-    raw.splice(0, raw.length, ...kept);
+    rewriteRequestHeaders(request.raw, decision.removeHeaders, decision.setHeaders);
     return undefined;
   });
   // A 401 from a handler gets the same challenge as the middleware's own.

@@ -5,6 +5,7 @@ import type { AuthContext } from './context.ts';
 import type { AuthTokenCore, DecisionOverrides } from './core.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
+import { rewriteRequestHeaders } from './rewrite-headers.ts';
 import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
 import type { IncomingHeaders } from './token-header.ts';
 
@@ -29,7 +30,7 @@ export function authTokenMiddleware(core: AuthTokenCore, overrides?: DecisionOve
         send(res, decision.response);
         return;
       }
-      rewriteHeaders(req, decision.removeHeaders, decision.setHeaders);
+      rewriteRequestHeaders(req, decision.removeHeaders, decision.setHeaders);
       challengeDownstream401(res, core.wwwAuthenticateUri);
       next();
     }, next);
@@ -83,20 +84,6 @@ function tokenHeaders(req: IncomingMessage): IncomingHeaders {
     if (TOKEN_HEADERS.has(name)) (out[name] ??= []).push(raw[i + 1] as string);
   }
   return out;
-}
-
-function rewriteHeaders(req: IncomingMessage, remove: readonly string[], set: Readonly<Record<string, string>>): void {
-  const drop = new Set(remove);
-  for (const name of remove) delete req.headers[name];
-  const raw: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (!drop.has((req.rawHeaders[i] as string).toLowerCase())) raw.push(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  }
-  for (const [name, value] of Object.entries(set)) {
-    req.headers[name.toLowerCase()] = value;
-    raw.push(name, value);
-  }
-  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
 }
 
 // keystonemiddleware adds the challenge to 401s the service itself answers, so clients learn

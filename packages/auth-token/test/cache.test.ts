@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { CachedValidator, cacheKey, createAuthToken, MemoryCache, type TokenData, type ValidateFn } from '../src/index.ts';
-import { entryLifetime } from '../src/validation-cache.ts';
+import { decodeEntry, encodeEntry, entryLifetime } from '../src/validation-cache.ts';
 import { startMemcached, type Memcached } from '../../../test/interop/support/memcached.ts';
 import { quietLogger, sleep, startStack, type Stack } from './support/stack.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
@@ -22,6 +22,27 @@ describe('cache keys and lifetimes', () => {
     assert.ok(!strict.includes(t) && !expiredOk.includes(t));
     assert.notEqual(strict, expiredOk);
     assert.match(strict, /^p\/strict\/[0-9a-f]{64}$/);
+  });
+
+  it('keys stay the sha256 of their token when the digest memo is full and evicting', () => {
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const tokens = Array.from({ length: 1500 }, (_, i) => `gAAAAAB-token-${i}`);
+    for (const t of tokens) cacheKey('p/', t, false);
+    // The first ones were evicted, the last ones are remembered: both must give the digest.
+    for (const t of [tokens[0]!, tokens[700]!, tokens[1499]!]) {
+      assert.equal(cacheKey('p/', t, false), `p/strict/${sha(t)}`);
+      assert.equal(cacheKey('p/', t, true), `p/expired-ok/${sha(t)}`);
+    }
+  });
+
+  it('decodes a shared-cache entry once: the same text gives the same frozen data, garbage gives nothing', () => {
+    const text = encodeEntry(token(60_000));
+    const first = decodeEntry(text);
+    assert.deepEqual(first, JSON.parse(text));
+    assert.equal(decodeEntry(Buffer.from(text).toString('utf8')), first, 'a fresh copy of the text, as read from a socket');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.roles));
+    assert.equal(decodeEntry('{"userId":1}'), undefined);
+    assert.equal(decodeEntry('not json'), undefined);
   });
 
   it('caps the lifetime at the token expiry (strict) or the end of its window (allow_expired)', () => {

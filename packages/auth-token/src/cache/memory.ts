@@ -16,6 +16,10 @@ export class MemoryCache implements ValidationCacheBackend {
     return Promise.resolve(this.#entries.get(key));
   }
 
+  peek(key: string): TokenData | undefined {
+    return this.#entries.get(key);
+  }
+
   set(key: string, value: TokenData, ttlSeconds: number): Promise<void> {
     this.#entries.set(key, value, { ttl: ttlSeconds * 1000 });
     return Promise.resolve();

@@ -1,16 +1,20 @@
 // `baton echo-service`: a tiny service behind @baton/auth-token that answers every request
 // with the identity headers and context it saw (or the middleware's 401). /delay/… turns on
-// delay_auth_decision and /lax/… turns off service_token_roles_required for that request.
+// delay_auth_decision and /lax/… turns off service_token_roles_required for that request;
+// /noauth/… is the same echo without the middleware (the benchmark's reference for its cost).
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Command } from 'commander';
 import { errors as configErrors } from '@baton/config';
-import { authContextOf, createAuthToken, loadAuthTokenConfig, withAuthToken, type DecisionOverrides } from '@baton/auth-token';
+import { authContextOf, createAuthToken, loadAuthTokenConfig, withAuthToken, type RequestHandler } from '@baton/auth-token';
+import { parseWorkers, serveWithWorkers, type Served } from '../cluster.ts';
 import { CommandError } from '../load-config.ts';
 
 interface EchoOptions {
   config: string[];
   host: string;
   port: number;
+  workers: number;
 }
 
 function parsePort(value: string): number {
@@ -26,36 +30,39 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && (name.startsWith('x-') || name.startsWith('openstack-'))) headers[name] = value;
   }
-  const body = JSON.stringify({ method: req.method, path: req.url, headers, context: authContextOf(req) }, null, 2);
+  const body = JSON.stringify({ method: req.method, path: req.url, headers, context: authContextOf(req) });
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
-async function serveEcho(options: EchoOptions): Promise<void> {
-  let loaded;
+function loadConfig(options: EchoOptions): ReturnType<typeof loadAuthTokenConfig> {
   try {
-    loaded = loadAuthTokenConfig(options.config, process.env);
+    return loadAuthTokenConfig(options.config, process.env);
   } catch (error) {
     if (error instanceof configErrors.ConfigError) throw new CommandError(`baton: ${error.message}`, 2);
     throw error;
   }
-  for (const warning of loaded.warnings) process.stderr.write(`baton: warning: ${warning}\n`);
+}
+
+async function startEcho(options: EchoOptions): Promise<Served> {
+  const loaded = loadConfig(options);
+  // With several workers the primary printed them once already.
+  if (!cluster.isWorker) for (const warning of loaded.warnings) process.stderr.write(`baton: warning: ${warning}\n`);
   const logger = {
     warn: (message: string) => process.stderr.write(`baton: warning: ${message}\n`),
     info: (message: string) => process.stderr.write(`baton: ${message}\n`),
   };
   const auth = createAuthToken(loaded.config, { logger });
-  const handlers = new Map<string, ReturnType<typeof withAuthToken>>();
-  const mounts: [string, DecisionOverrides | undefined][] = [
-    ['/delay/', { delayAuthDecision: true }],
-    ['/lax/', { serviceTokenRolesRequired: false }],
-    ['/', undefined],
+  const routes: [string, RequestHandler][] = [
+    ['/noauth/', echo],
+    ['/delay/', withAuthToken(auth.core, echo, { delayAuthDecision: true })],
+    ['/lax/', withAuthToken(auth.core, echo, { serviceTokenRolesRequired: false })],
   ];
-  for (const [prefix, overrides] of mounts) handlers.set(prefix, withAuthToken(auth.core, echo, overrides));
+  const strict = withAuthToken(auth.core, echo);
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    const prefix = mounts.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[0] ?? '/';
-    void handlers.get(prefix)!(req, res);
+    const handler = routes.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[1] ?? strict;
+    void handler(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -63,14 +70,25 @@ async function serveEcho(options: EchoOptions): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  process.stdout.write(`listening on http://${options.host}:${port}\n`);
-  const stop = () => {
-    server.close();
-    server.closeAllConnections();
-    auth.close().then(() => process.exit(0), () => process.exit(1));
+  return {
+    url: `http://${options.host}:${port}`,
+    async close() {
+      server.close();
+      server.closeAllConnections();
+      await auth.close();
+    },
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+}
+
+function serveEcho(options: EchoOptions): Promise<void> {
+  return serveWithWorkers({
+    workers: options.workers,
+    name: 'echo-service',
+    check: () => {
+      for (const warning of loadConfig(options).warnings) process.stderr.write(`baton: warning: ${warning}\n`);
+    },
+    start: () => startEcho(options),
+  });
 }
 
 export function registerEchoService(program: Command): void {
@@ -80,5 +98,6 @@ export function registerEchoService(program: Command): void {
     .requiredOption('--config <file...>', 'service config with a [keystone_authtoken] section (repeat for several; later wins)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--workers <n>', 'worker processes sharing the port', parseWorkers, 1)
     .action((options: EchoOptions) => serveEcho(options));
 }

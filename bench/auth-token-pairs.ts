@@ -1,0 +1,206 @@
+// The two systems the auth-token benchmark compares, each an identity service plus a trivial
+// echo service behind its middleware, with the same worker counts:
+//   baton:  `baton identity serve` + `baton echo-service` (@baton/auth-token, in-process cache)
+//   python: Keystone under uwsgi ([cache] memcached) + keystonemiddleware (memcached token
+//           cache) in front of a WSGI echo app under uwsgi
+// Identity is reached only through a counting proxy: the catalog's identity endpoints are
+// pointed at it, so every validation and token fetch of either middleware is counted alike.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBaton } from '../test/interop/support/baton.ts';
+import { freePort } from '../test/interop/support/free-port.ts';
+import { callApi, issuePasswordToken } from '../test/interop/support/identity-api.ts';
+import { startKeystone } from '../test/interop/support/keystone.ts';
+import { startMemcached } from '../test/interop/support/memcached.ts';
+import { seedServiceUsers, type ServiceUsers } from '../test/interop/support/seed.ts';
+import { startBatonCommand, startCountingProxy, startUwsgi, type Running } from './auth-token-processes.ts';
+
+export type PairName = 'baton' | 'python';
+
+/** [token] expiration of the short-lived identity instance that issues the expired user token. */
+export const SHORT_EXPIRATION_SECONDS = 10;
+/**
+ * Distinct tokens per kind. The cache-off scenarios send them in turn, so no two requests in
+ * flight carry the same token and every request is validated at identity (Baton's middleware
+ * would otherwise merge concurrent validations of one token into a single call).
+ */
+export const TOKEN_SET_SIZE = 32;
+const KSM_APP = fileURLToPath(new URL('./python/ksm_bench_app.py', import.meta.url));
+const KEYSTONE_WSGI = '/usr/bin/keystone-wsgi-public';
+
+export type Pair = {
+  name: PairName;
+  setup: string;
+  /** Echo service behind the middleware with a token cache (and /noauth/ without it). */
+  cachedUrl: string;
+  /** The same with token_cache_time = -1. */
+  nocacheUrl: string;
+  /** TOKEN_SET_SIZE distinct demo tokens (project demo), valid for an hour */
+  userTokens: string[];
+  /** TOKEN_SET_SIZE demo tokens issued with a 10 s lifetime; past expiry after `expiredAfter` */
+  expiredUserTokens: string[];
+  expiredAfter: number;
+  /** TOKEN_SET_SIZE fresh nova (role service) tokens. */
+  serviceTokens(): Promise<string[]>;
+  /** Requests identity has received so far (through the proxy). */
+  identityCalls(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+type Identity = { url: string; adminPassword: string; stateDir: string; configPath: string; stop(): Promise<void> };
+
+/** Stops everything registered so far, last first; used on the way out, failed or not. */
+class Stack {
+  readonly #stops: (() => Promise<void>)[] = [];
+  push<T extends { stop(): Promise<void> }>(item: T): T {
+    this.#stops.push(() => item.stop());
+    return item;
+  }
+  defer(stop: () => Promise<void>): void {
+    this.#stops.push(stop);
+  }
+  async unwind(): Promise<void> {
+    for (const stop of this.#stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+function middlewareConf(proxyUrl: string, seeded: ServiceUsers, cacheTime: number, extra: readonly string[]): string {
+  return [
+    '[keystone_authtoken]',
+    `www_authenticate_uri = ${proxyUrl}`,
+    'auth_type = password',
+    `auth_url = ${proxyUrl}`,
+    'username = nova',
+    `password = ${seeded.nova.password}`,
+    'user_domain_name = Default',
+    'project_name = service',
+    'project_domain_name = Default',
+    'service_token_roles = service',
+    'service_token_roles_required = true',
+    `token_cache_time = ${cacheTime}`,
+    ...extra,
+    '',
+  ].join('\n');
+}
+
+/** Points every catalog endpoint (all are identity's) at the proxy, so the middleware validates through it. */
+async function routeCatalogThrough(identity: Identity, proxyUrl: string): Promise<void> {
+  const { token } = await issuePasswordToken(identity.url, 'admin', identity.adminPassword, { project: 'admin' });
+  const { json } = await callApi('GET', `${identity.url}/endpoints`, { token, expect: 200 });
+  for (const endpoint of (json as { endpoints: { id: string }[] }).endpoints) {
+    await callApi('PATCH', `${identity.url}/endpoints/${endpoint.id}`, { token, body: { endpoint: { url: proxyUrl } }, expect: 200 });
+  }
+}
+
+/** A second instance of the same identity (same database and keys) whose tokens live 10 s. */
+async function startShortLived(name: PairName, identity: Identity, dir: string): Promise<Running> {
+  const port = await freePort();
+  const short = ['[token]', `expiration = ${SHORT_EXPIRATION_SECONDS}`, ''].join('\n');
+  if (name === 'baton') {
+    const path = join(dir, 'short-expiry.conf');
+    await writeFile(path, short);
+    const running = await startBatonCommand(['identity', 'serve', '--config', identity.configPath, '--config', path, '--port', String(port)]);
+    return { url: `${running.url}/v3`, stop: running.stop };
+  }
+  // keystone.conf's directory, so that keystone reads both files (the later one wins).
+  const etc = join(identity.stateDir, 'etc');
+  await writeFile(join(etc, 'short-expiry.conf'), short);
+  const running = await startUwsgi({
+    dir,
+    name: 'keystone-short',
+    port,
+    wsgiFile: KEYSTONE_WSGI,
+    processes: 1,
+    threads: 1,
+    env: { OS_KEYSTONE_CONFIG_DIR: etc, OS_KEYSTONE_CONFIG_FILES: 'keystone.conf;short-expiry.conf' },
+    readyUrl: `http://127.0.0.1:${port}/v3`,
+  });
+  return { url: `${running.url}/v3`, stop: running.stop };
+}
+
+export async function startPair(name: PairName, workers: number, connections: number): Promise<Pair> {
+  const stack = new Stack();
+  try {
+    const dir = await mkdtemp(join(tmpdir(), `baton-bench-${name}-`));
+    stack.defer(() => rm(dir, { recursive: true, force: true }));
+    const threads = Math.ceil(connections / workers);
+    const identity: Identity = stack.push(
+      name === 'baton'
+        ? await startBaton({ workers })
+        : await startKeystone({ processes: workers, threads, cache: true, requestLog: false, keepAlive: true }),
+    );
+    const seeded = await seedServiceUsers(identity);
+    // One at a time: a uwsgi thread stays with its keep-alive connection, so a burst of
+    // parallel connections would wait for threads that never come free.
+    const issueSet = async (url: string, user: 'demo' | 'nova'): Promise<string[]> => {
+      const tokens: string[] = [];
+      for (let i = 0; i < TOKEN_SET_SIZE; i++) {
+        tokens.push((await issuePasswordToken(url, user, seeded[user].password, { project: seeded[user].project })).token);
+      }
+      return tokens;
+    };
+
+    const shortLived = await startShortLived(name, identity, dir);
+    const expiredUserTokens = await issueSet(shortLived.url, 'demo').finally(() => shortLived.stop());
+    const expiredAfter = Date.now() + SHORT_EXPIRATION_SECONDS * 1000;
+
+    const proxy = stack.push(await startCountingProxy(Number(new URL(identity.url).port), await freePort()));
+    const proxyUrl = `${proxy.url}/v3`;
+    await routeCatalogThrough(identity, proxyUrl);
+
+    let cachedUrl: string;
+    let nocacheUrl: string;
+    let setup: string;
+    if (name === 'baton') {
+      const serve = async (cacheTime: number, file: string): Promise<string> => {
+        const path = join(dir, file);
+        await writeFile(path, middlewareConf(proxyUrl, seeded, cacheTime, ['http_connect_timeout = 10']));
+        return stack.push(await startBatonCommand(['echo-service', '--config', path, '--port', '0', '--workers', String(workers)])).url;
+      };
+      cachedUrl = await serve(300, 'cached.conf');
+      nocacheUrl = await serve(-1, 'nocache.conf');
+      setup = `baton identity serve --workers ${workers}; baton echo-service --workers ${workers} (@baton/auth-token, in-process token cache)`;
+    } else {
+      const serve = async (cacheTime: number, file: string): Promise<string> => {
+        // One memcached per app: keystonemiddleware reads entries whoever wrote them, so a
+        // shared one would answer the cache-off app from the cached app's entries.
+        const memcached = stack.push(await startMemcached());
+        const conf = join(dir, file);
+        await writeFile(conf, middlewareConf(proxyUrl, seeded, cacheTime, [`memcached_servers = ${memcached.host}:${memcached.port}`]));
+        const port = await freePort();
+        return stack.push(await startUwsgi({
+          dir,
+          name: file.replace(/\.conf$/, ''),
+          port,
+          wsgiFile: KSM_APP,
+          processes: workers,
+          threads,
+          env: { KSM_BENCH_CONF: conf },
+          readyUrl: `http://127.0.0.1:${port}/noauth/`,
+        })).url;
+      };
+      cachedUrl = await serve(300, 'cached.conf');
+      nocacheUrl = await serve(-1, 'nocache.conf');
+      setup =
+        `Keystone 22 under uwsgi http11-socket, ${workers} processes x ${threads} threads, [cache] memcached; ` +
+        `keystonemiddleware auth_token (memcached token cache) + WSGI echo under uwsgi, ${workers} processes x ${threads} threads`;
+    }
+    return {
+      name,
+      setup,
+      cachedUrl,
+      nocacheUrl,
+      userTokens: await issueSet(identity.url, 'demo'),
+      expiredUserTokens,
+      expiredAfter,
+      serviceTokens: () => issueSet(identity.url, 'nova'),
+      identityCalls: () => proxy.count(),
+      stop: () => stack.unwind(),
+    };
+  } catch (error) {
+    await stack.unwind();
+    throw error;
+  }
+}

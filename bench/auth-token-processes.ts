@@ -1,0 +1,127 @@
+// Child processes the auth-token benchmark starts: `baton …` commands that print
+// "listening on <url>", uwsgi instances, and the counting proxy. Each comes with its stop().
+import { fork, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stopChild, waitForHttp } from '../test/interop/support/processes.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
+const READY_MS = 60_000;
+
+export type Running = { url: string; stop(): Promise<void> };
+
+/** `baton <args>` in its own process group; resolves once it prints "listening on <url>". */
+export async function startBatonCommand(args: readonly string[]): Promise<Running> {
+  const child = spawn(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const stop = () => stopChild(child);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening on" within ${READY_MS} ms`)), READY_MS);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        const match = /listening on (\S+)/.exec(output);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited with ${String(code)}`));
+      });
+    });
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`baton ${args.join(' ')} did not start: ${output.slice(-2000)}`, { cause: error });
+  }
+}
+
+export type UwsgiApp = {
+  dir: string;
+  name: string;
+  port: number;
+  wsgiFile: string;
+  processes: number;
+  threads: number;
+  env: Record<string, string>;
+  /** URL polled until it answers. */
+  readyUrl: string;
+};
+
+/**
+ * A WSGI app under uwsgi as the identity benchmark runs Keystone: http11-socket (keep-alive,
+ * which autocannon needs), threads so every load connection is served at once, no request log.
+ */
+export async function startUwsgi(app: UwsgiApp): Promise<Running> {
+  const ini = join(app.dir, `${app.name}-uwsgi.ini`);
+  await writeFile(ini, [
+    '[uwsgi]',
+    'plugins = python3',
+    `http11-socket = 127.0.0.1:${app.port}`,
+    `wsgi-file = ${app.wsgiFile}`,
+    ...Object.entries(app.env).map(([k, v]) => `env = ${k}=${v}`),
+    'master = true',
+    `processes = ${app.processes}`,
+    `threads = ${app.threads}`,
+    'enable-threads = true',
+    'lazy-apps = true',
+    'need-app = true',
+    'thunder-lock = true',
+    'die-on-term = true',
+    'buffer-size = 65535',
+    'listen = 128',
+    `logto = ${join(app.dir, `${app.name}-uwsgi.log`)}`,
+    'disable-logging = true',
+    '',
+  ].join('\n'));
+  const child = spawn('uwsgi', ['--ini', ini], { stdio: 'ignore', detached: true });
+  child.once('error', () => undefined);
+  const stop = () => stopChild(child);
+  try {
+    await waitForHttp(app.readyUrl, READY_MS, () => child.exitCode === null && child.signalCode === null);
+  } catch (error) {
+    await stop();
+    throw new Error(`uwsgi ${app.name} did not start (log: ${join(app.dir, `${app.name}-uwsgi.log`)})`, { cause: error });
+  }
+  return { url: `http://127.0.0.1:${app.port}`, stop };
+}
+
+export type CountingProxy = Running & { count(): Promise<number> };
+
+/** The counting TCP proxy (bench/counting-proxy.ts) in a child process, in front of upstreamPort. */
+export async function startCountingProxy(upstreamPort: number, listenPort: number): Promise<CountingProxy> {
+  const child = fork(fileURLToPath(new URL('./counting-proxy.ts', import.meta.url)), [String(upstreamPort), String(listenPort)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let waiting: ((message: { listening?: boolean; count?: number }) => void) | undefined;
+  let exited = false;
+  child.on('message', (message) => {
+    waiting?.(message as { listening?: boolean; count?: number });
+    waiting = undefined;
+  });
+  child.once('exit', () => {
+    exited = true;
+    waiting?.({});
+  });
+  const reply = () =>
+    new Promise<{ listening?: boolean; count?: number }>((resolve, reject) => {
+      if (exited) reject(new Error('counting proxy exited'));
+      waiting = resolve;
+    });
+  if ((await reply()).listening !== true) throw new Error('counting proxy did not start');
+  return {
+    url: `http://127.0.0.1:${listenPort}`,
+    async count() {
+      const answer = reply();
+      child.send('count');
+      return (await answer).count ?? Number.NaN;
+    },
+    stop: () => stopChild(child),
+  };
+}
