@@ -7,6 +7,7 @@ import { enforce } from '../../policy.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { renderToken } from '../render.ts';
+import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
 
 type Query = Record<string, string | undefined>;
 
@@ -18,12 +19,27 @@ function flag(query: Query, name: string): boolean {
   return value !== undefined && TRUE_STRINGS.has(value.trim().toLowerCase());
 }
 
+/** A rendered body, valid for as long as the token and catalog objects it came from are current. */
+interface Rendered {
+  catalog: CatalogEntry[] | undefined;
+  json: string;
+}
+
 export function authRoutes(context: ApiContext) {
   const { service } = context;
+  // Validated tokens and the catalog are memoised objects; rendering them is the largest
+  // remaining cost of a validation, so each pair is serialised once.
+  const rendered = new WeakMap<ValidatedToken, Rendered[]>();
 
-  async function body(token: ValidatedToken, query: Query) {
+  /** The token body as JSON text (reply.type is set by the caller). */
+  async function body(token: ValidatedToken, query: Query): Promise<string> {
     const catalog = 'nocatalog' in query ? undefined : await service.catalog.catalog();
-    return renderToken(token, catalog);
+    const forms = rendered.get(token) ?? [];
+    const hit = forms.find((form) => form.catalog === catalog);
+    if (hit !== undefined) return hit.json;
+    const json = JSON.stringify(renderToken(token, catalog));
+    rendered.set(token, [...forms.filter((form) => form.catalog === undefined || catalog === undefined), { catalog, json }]);
+    return json;
   }
 
   /** Caller first (401), then the subject (404), then policy (403), as Keystone orders them. */
@@ -44,7 +60,7 @@ export function authRoutes(context: ApiContext) {
     // POST /v3/auth/tokens
     app.post('/v3/auth/tokens', async function issueToken(request, reply) {
       const token = await service.auth.authenticate(readAuthBody(request.body));
-      reply.code(201).header('X-Subject-Token', token.id);
+      reply.code(201).header('X-Subject-Token', token.id).type('application/json');
       return body(token, request.query as Query);
     });
 
@@ -52,7 +68,7 @@ export function authRoutes(context: ApiContext) {
     app.get('/v3/auth/tokens', async function validateToken(request, reply) {
       const query = request.query as Query;
       const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
-      reply.header('X-Subject-Token', token.id);
+      reply.header('X-Subject-Token', token.id).type('application/json');
       return body(token, query);
     });
 
@@ -62,7 +78,7 @@ export function authRoutes(context: ApiContext) {
       const token = await subject(request, 'check_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       // Content-Length of the body a GET would have had; Node sends no body on HEAD.
-      return JSON.stringify(await body(token, query));
+      return body(token, query);
     });
 
     // DELETE /v3/auth/tokens
