@@ -26,8 +26,8 @@ export function added(rows: readonly MwRow[], row: MwRow, name: PairName): { p50
 
 export function formatMwTable(rows: readonly MwRow[]): string {
   const lines = [
-    '| scenario | conns | target | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | identity calls / 1000 req | requests | statuses |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | conns | target | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU ms/req | identity calls / 1000 req | requests | statuses |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     for (const name of ['baton', 'python'] as const) {
@@ -37,7 +37,7 @@ export function formatMwTable(rows: readonly MwRow[]): string {
       const calls = (m.identityCalls * 1000) / m.requests;
       lines.push(
         `| ${row.scenario} | ${row.connections} | ${name} | ${fixed(m.rps, 1)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ` +
-          `${fixed(plus?.p50, 2)} | ${fixed(plus?.p99, 2)} | ${fixed(calls, 1)} | ${m.requests} | ${statusText(m)} |`,
+          `${fixed(plus?.p50, 2)} | ${fixed(plus?.p99, 2)} | ${fixed(m.serverCpuMs, 3)} | ${fixed(calls, 1)} | ${m.requests} | ${statusText(m)} |`,
       );
     }
     const { baton, python } = row.results;
@@ -46,7 +46,7 @@ export function formatMwTable(rows: readonly MwRow[]): string {
       const p = added(rows, row, 'python');
       lines.push(
         `| ${row.scenario} | ${row.connections} | **Baton/Python** | **${ratio(baton.rps, python.rps)}** | ${ratio(baton.p50, python.p50)} | ` +
-          `${ratio(baton.p99, python.p99)} | ${ratio(b?.p50, p?.p50)} | ${ratio(b?.p99, p?.p99)} | | | |`,
+          `${ratio(baton.p99, python.p99)} | ${ratio(b?.p50, p?.p50)} | ${ratio(b?.p99, p?.p99)} | **${ratio(python.serverCpuMs, baton.serverCpuMs)}** per CPU | | | |`,
       );
     }
   }
@@ -68,11 +68,19 @@ export function targetChecks(rows: readonly MwRow[]): Check[] {
     const r = b !== undefined && p !== undefined ? b / p : undefined;
     checks.push({ text: `${scenario}, ${connections} conns: req/s Baton/Python ${fixed(r, 1)}x (target >= ${min}x)`, ok: r === undefined ? undefined : r >= min });
   };
+  // Requests per server CPU-second: what req/s would be if the load generator did not share the cores.
+  const cpuRatio = (scenario: string, connections: number, min: number): void => {
+    const row = find(scenario, connections);
+    const b = row?.results.baton?.serverCpuMs;
+    const p = row?.results.python?.serverCpuMs;
+    const r = b !== undefined && p !== undefined && b > 0 ? p / b : undefined;
+    checks.push({ text: `${scenario}, ${connections} conns: requests per server CPU-second Baton/Python ${fixed(r, 1)}x (target >= ${min}x)`, ok: r === undefined ? undefined : r >= min });
+  };
   for (const c of connectionCounts.slice(0, 1)) {
-    rpsRatio('mw-valid-warm', c, 10);
-    rpsRatio('mw-expired-service-warm', c, 10);
-    rpsRatio('mw-valid-nocache', c, 30);
-    rpsRatio('mw-expired-service-nocache', c, 30);
+    for (const [scenario, min] of [['mw-valid-warm', 10], ['mw-expired-service-warm', 10], ['mw-valid-nocache', 30], ['mw-expired-service-nocache', 30]] as const) {
+      rpsRatio(scenario, c, min);
+      cpuRatio(scenario, c, min);
+    }
   }
   for (const c of connectionCounts) {
     for (const scenario of ['mw-valid-warm', 'mw-expired-service-warm']) {

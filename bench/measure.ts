@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { Options } from 'autocannon';
 
@@ -20,7 +21,27 @@ export type Measurement = {
   p99: number;
   /** response count per HTTP status, plus "error" for socket errors and "timeout" */
   statuses: Record<string, number>;
+  /**
+   * CPU the servers spent per request, in ms: the machine's busy time over the run less
+   * this process's own (autocannon runs here). req/s is capped by the load generator
+   * sharing the two cores; this figure is not, and is the one the reference baseline
+   * also trusts on this machine.
+   */
+  serverCpuMs: number;
 };
+
+/** Busy CPU time of the whole machine so far, in ms (/proc/stat, USER_HZ = 100). */
+function machineBusyMs(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) * 10;
+}
+
+/** This process's CPU time so far, in ms. */
+function ownMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -44,6 +65,8 @@ async function drive(spec: RequestSpec, load: Load, seconds: number): Promise<Me
     let next = 0;
     opts.requests = [{ setupRequest: (request) => ({ ...request, headers: { ...spec.headers, ...sets[next++ % sets.length] } }) }];
   }
+  const busyBefore = machineBusyMs();
+  const ownBefore = ownMs();
   const instance = autocannon(opts);
   // Our own sub-millisecond latencies: autocannon's histogram rounds to whole ms,
   // too coarse for a fast server.
@@ -54,6 +77,7 @@ async function drive(spec: RequestSpec, load: Load, seconds: number): Promise<Me
     statuses[status] = (statuses[status] ?? 0) + 1;
   });
   const result = await instance;
+  const serverMs = machineBusyMs() - busyBefore - (ownMs() - ownBefore);
   if (result.errors > 0) statuses.error = result.errors;
   if (result.timeouts > 0) statuses.timeout = result.timeouts;
   latencies.sort((a, b) => a - b);
@@ -65,6 +89,7 @@ async function drive(spec: RequestSpec, load: Load, seconds: number): Promise<Me
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     statuses,
+    serverCpuMs: latencies.length === 0 ? Number.NaN : Math.max(0, serverMs) / latencies.length,
   };
 }
 

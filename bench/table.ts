@@ -19,18 +19,23 @@ function ratio(baton: number | undefined, keystone: number | undefined): string 
 /** A Markdown table: one line per scenario and target, then the Baton/Keystone ratios. */
 export function formatTable(rows: readonly Row[]): string {
   const lines = [
-    '| scenario | target | req/s | p50 ms | p99 ms | requests | statuses |',
-    '|---|---|---:|---:|---:|---:|---|',
+    '| scenario | target | req/s | p50 ms | p99 ms | server CPU ms/req | requests | statuses |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     for (const name of ['baton', 'keystone'] as const) {
       const m = row.results[name];
       if (m === undefined) continue;
-      lines.push(`| ${row.scenario} | ${name} | ${fixed(m.rps, 1)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ${m.requests} | ${statusText(m, row.expect)} |`);
+      lines.push(
+        `| ${row.scenario} | ${name} | ${fixed(m.rps, 1)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ${fixed(m.serverCpuMs, 3)} | ${m.requests} | ${statusText(m, row.expect)} |`,
+      );
     }
     const { baton, keystone } = row.results;
     if (baton !== undefined && keystone !== undefined) {
-      lines.push(`| ${row.scenario} | **Baton/Keystone** | **${ratio(baton.rps, keystone.rps)}** | ${ratio(baton.p50, keystone.p50)} | ${ratio(baton.p99, keystone.p99)} | | |`);
+      // The CPU column is inverted (Keystone / Baton): how many more requests per CPU-second.
+      lines.push(
+        `| ${row.scenario} | **Baton/Keystone** | **${ratio(baton.rps, keystone.rps)}** | ${ratio(baton.p50, keystone.p50)} | ${ratio(baton.p99, keystone.p99)} | **${ratio(keystone.serverCpuMs, baton.serverCpuMs)}** per CPU | | |`,
+      );
     }
   }
   return lines.join('\n');
