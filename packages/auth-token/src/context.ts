@@ -3,21 +3,9 @@ import type { TokenData } from './token-data.ts';
 
 export type IdentityStatus = 'Confirmed' | 'Invalid';
 
-export interface TokenIdentity {
-  readonly userId: string;
-  readonly userName: string | null;
-  readonly userDomainId: string | null;
-  readonly userDomainName: string | null;
-  readonly projectId: string | null;
-  readonly projectName: string | null;
-  readonly projectDomainId: string | null;
-  readonly projectDomainName: string | null;
-  readonly domainId: string | null;
-  readonly domainName: string | null;
-  readonly systemScope: 'all' | null;
-  readonly roles: readonly string[];
+/** Who a confirmed token names: the token's data without the catalog, expiry as a Date. */
+export interface TokenIdentity extends Omit<TokenData, 'expiresAt' | 'catalog'> {
   readonly expiresAt: Date;
-  readonly isAdminProject: boolean;
 }
 
 export interface AuthContext {
@@ -38,20 +26,6 @@ export interface AuthContext {
 }
 
 export function toIdentity(data: TokenData): TokenIdentity {
-  return Object.freeze({
-    userId: data.userId,
-    userName: data.userName,
-    userDomainId: data.userDomainId,
-    userDomainName: data.userDomainName,
-    projectId: data.projectId,
-    projectName: data.projectName,
-    projectDomainId: data.projectDomainId,
-    projectDomainName: data.projectDomainName,
-    domainId: data.domainId,
-    domainName: data.domainName,
-    systemScope: data.systemScope,
-    roles: Object.freeze([...data.roles]),
-    expiresAt: new Date(data.expiresAt),
-    isAdminProject: data.isAdminProject,
-  });
+  const { catalog: _catalog, expiresAt, roles, ...identity } = data;
+  return Object.freeze({ ...identity, roles: Object.freeze([...roles]), expiresAt: new Date(expiresAt) });
 }

@@ -19,6 +19,14 @@ export interface WorkersOptions {
   readonly start: () => Promise<Served>;
 }
 
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CommandError(`baton: --port must be an integer from 0 to 65535, got "${value}"`, 2);
+  }
+  return port;
+}
+
 export function parseWorkers(value: string): number {
   const workers = Number(value);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {

@@ -59,18 +59,25 @@ async function startIdentity(dir: string, expiration: number) {
   };
 }
 
+/** nova's credentials, as both [keystone_authtoken] and [service_user] spell them. */
+function novaCredentials(identityUrl: string): string[] {
+  return [
+    `auth_url = ${identityUrl}`,
+    'username = nova',
+    `password = ${PASSWORDS.nova}`,
+    'user_domain_name = Default',
+    'project_name = service',
+    'project_domain_name = Default',
+  ];
+}
+
 /** The receiving service: auth-token in front of a handler that says who called. */
 async function startBlockStorage(identityUrl: string) {
   const { config } = loadConfigText(
     [
       '[keystone_authtoken]',
       `www_authenticate_uri = ${identityUrl}`,
-      `auth_url = ${identityUrl}`,
-      'username = nova',
-      `password = ${PASSWORDS.nova}`,
-      'user_domain_name = Default',
-      'project_name = service',
-      'project_domain_name = Default',
+      ...novaCredentials(identityUrl),
       'service_token_roles = service',
       'service_token_roles_required = true',
     ].join('\n'),
@@ -103,12 +110,7 @@ function computeAuth(identityUrl: string, userToken: string, sendServiceToken: b
       '[service_user]',
       `send_service_user_token = ${sendServiceToken}`,
       'auth_type = password',
-      `auth_url = ${identityUrl}`,
-      'username = nova',
-      `password = ${PASSWORDS.nova}`,
-      'user_domain_name = Default',
-      'project_name = service',
-      'project_domain_name = Default',
+      ...novaCredentials(identityUrl),
     ].join('\n'),
     [serviceUserGroup],
     'compute.conf',

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Command } from 'commander';
 import { errors as configErrors } from '@baton/config';
 import { authContextOf, createAuthToken, loadAuthTokenConfig, withAuthToken, type RequestHandler } from '@baton/auth-token';
-import { parseWorkers, serveWithWorkers, type Served } from '../cluster.ts';
+import { parsePort, parseWorkers, serveWithWorkers, type Served } from '../cluster.ts';
 import { CommandError } from '../load-config.ts';
 
 interface EchoOptions {
@@ -15,14 +15,6 @@ interface EchoOptions {
   host: string;
   port: number;
   workers: number;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CommandError(`baton: --port must be an integer from 0 to 65535, got "${value}"`, 2);
-  }
-  return port;
 }
 
 function echo(req: IncomingMessage, res: ServerResponse): void {

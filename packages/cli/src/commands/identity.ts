@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
 import { IdentityService, createIdentityApp, REDACTED_HEADERS } from '@baton/identity';
-import { parseWorkers, serveWithWorkers } from '../cluster.ts';
+import { parsePort, parseWorkers, serveWithWorkers } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
 
 export interface ServeOptions {
@@ -11,14 +11,6 @@ export interface ServeOptions {
   host: string;
   port: number;
   workers: number;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CommandError(`baton: --port must be an integer from 0 to 65535, got "${value}"`, 2);
-  }
-  return port;
 }
 
 /** Fails at start-up, not on the first request, when tokens could not be issued. */
