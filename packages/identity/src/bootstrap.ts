@@ -2,7 +2,7 @@
 // project, user and role, the default roles and the identity endpoints. Every step
 // looks before it writes, so running it again changes nothing (or repairs drift).
 import type { EndpointInterface, Role } from './storage/types.ts';
-import { NotFoundError } from './errors.ts';
+import { findOrNull } from './errors.ts';
 import type { IdentityService } from './service.ts';
 
 export interface BootstrapOptions {
@@ -24,15 +24,6 @@ export interface BootstrapResult {
   roleIds: Record<string, string>;
   serviceId: string | null;
   created: string[];
-}
-
-async function findOrNull<T>(lookup: () => Promise<T>): Promise<T | null> {
-  try {
-    return await lookup();
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
 }
 
 /**

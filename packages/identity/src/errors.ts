@@ -68,6 +68,16 @@ export class NotFoundError extends IdentityError {
   }
 }
 
+/** The entity `lookup` finds, or null when it throws NotFoundError (any other error propagates). */
+export async function findOrNull<T>(lookup: () => Promise<T>): Promise<T | null> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
 /** 409: a unique constraint (name in domain, duplicate id) would be broken. */
 export class ConflictError extends IdentityError {
   static readonly code = 'ERR_IDENTITY_CONFLICT';

@@ -4,8 +4,3 @@ import { randomUUID } from 'node:crypto';
 export function newId(): string {
   return randomUUID().replaceAll('-', '');
 }
-
-/** Epoch seconds now, as a float (token expiry arithmetic works in seconds). */
-export function nowSeconds(): number {
-  return Date.now() / 1000;
-}

@@ -37,7 +37,7 @@ export interface ErrorRendering {
   authUri(request: FastifyRequest): string;
 }
 
-export function errorBody(error: IdentityError): string {
+function errorBody(error: IdentityError): string {
   return JSON.stringify({ error: { code: error.status, message: error.message, title: error.title, ...error.extra } });
 }
 

@@ -1,7 +1,7 @@
 // POST /v3/auth/tokens: run the auth methods, resolve the scope, issue the token
 // (keystone/api/auth.py, keystone/auth/plugins/*, keystone/api/_shared/authentication.py).
 import type { Domain, Project, User } from '../storage/types.ts';
-import { ForbiddenError, IdentityError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, IdentityError, NotFoundError, UnauthorizedError, findOrNull } from '../errors.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
@@ -71,16 +71,13 @@ export class AuthManager {
     });
   }
 
-  async #findUser(ref: NamedRef): Promise<User | null> {
-    try {
-      if ('id' in ref) return await this.#deps.identity.getUser(ref.id);
+  #findUser(ref: NamedRef): Promise<User | null> {
+    return findOrNull(async () => {
+      if ('id' in ref) return this.#deps.identity.getUser(ref.id);
       const domain = await this.#findDomain(ref.domain);
-      if (!domain.enabled) return null;
-      return await this.#deps.identity.getUserByName(ref.name, domain.id);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
+      if (!domain.enabled) throw NotFoundError.entity('domain', domain.id);
+      return this.#deps.identity.getUserByName(ref.name, domain.id);
+    });
   }
 
   #findDomain(ref: { id: string } | { name: string }): Promise<Domain> {

@@ -86,10 +86,6 @@ export class TokenProvider {
     this.#roleMemo = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
   }
 
-  get expiration(): number {
-    return this.#options.expiration;
-  }
-
   async issue(request: IssueRequest): Promise<ValidatedToken> {
     const now = Date.now() / 1000;
     let expiresAt = request.expiresAt ?? Math.floor(now) + this.#options.expiration;

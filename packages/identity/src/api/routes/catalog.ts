@@ -2,10 +2,10 @@
 // endpoints.py).
 import type { FastifyInstance } from 'fastify';
 import { expecting } from '../../auth/auth-body.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError, findOrNull } from '../../errors.ts';
 import type { Endpoint, EndpointInterface, Region, Service } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
-import { findOrNull, registerCrud } from './crud.ts';
+import { registerCrud } from './crud.ts';
 import { endpointSchemas, regionSchemas, serviceSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, readMember, type Json } from './validate.ts';
 

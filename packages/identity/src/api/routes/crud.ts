@@ -2,7 +2,7 @@
 // (keystone/server/flask/common.py ResourceBase): policy first, then the body schema,
 // then the manager, then {"<member>": …} or {"<collection>": […], "links": …}.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../errors.ts';
+import { findOrNull } from '../../errors.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
@@ -24,16 +24,6 @@ export interface CrudSpec<T> {
   create(member: Json, caller: ValidatedToken): Promise<T>;
   update(id: string, member: Json): Promise<T>;
   remove(id: string): Promise<void>;
-}
-
-/** The entity, or null when it does not exist (so policy can run before the 404). */
-export async function findOrNull<T>(lookup: () => Promise<T>): Promise<T | null> {
-  try {
-    return await lookup();
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
 }
 
 /**

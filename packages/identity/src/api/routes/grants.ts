@@ -1,11 +1,11 @@
 // Role grants on projects, domains and the system, and OS-INHERIT grants that flow down
 // to projects (keystone/api/projects.py, domains.py, system.py, os_inherit.py).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, findOrNull } from '../../errors.ts';
 import type { GrantActor, GrantTarget } from '../../assignment/assignment-manager.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ApiContext } from '../context.ts';
-import { findOrNull, noContent } from './crud.ts';
+import { noContent } from './crud.ts';
 import { selfPath } from './validate.ts';
 
 type ActorKind = GrantActor['kind'];

@@ -1,10 +1,10 @@
 // /v3/groups, group membership and /v3/users/{user_id}/groups (keystone/api/groups.py,
 // users.py).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, findOrNull } from '../../errors.ts';
 import type { Group } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
-import { authorizeOn, findOrNull, noContent, registerCrud } from './crud.ts';
+import { authorizeOn, noContent, registerCrud } from './crud.ts';
 import { defaultDomainId } from './projects.ts';
 import { groupSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, queryOf, selfPath } from './validate.ts';

@@ -2,12 +2,11 @@
 // list_role_assignments): direct rows, or in effective mode the rows that actually put
 // roles in a user's tokens (groups expanded, inheritance placed, implied roles added).
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError, findOrNull } from '../../errors.ts';
 import { SYSTEM_TARGET, type EffectiveAssignment } from '../../assignment/assignment-manager.ts';
 import type { Assignment, AssignmentFilter, AssignmentType } from '../../storage/types.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ApiContext } from '../context.ts';
-import { findOrNull } from './crud.ts';
 import { queryFlag, queryOf, selfPath, type Json, type Query } from './validate.ts';
 import { assignmentNames, type NameLookup } from './role-assignment-names.ts';
 
