@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild, waitForHttp } from '../test/interop/support/processes.ts';
+import { uwsgiIni } from '../test/interop/support/uwsgi.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
@@ -59,26 +60,19 @@ export type UwsgiApp = {
  */
 export async function startUwsgi(app: UwsgiApp): Promise<Running> {
   const ini = join(app.dir, `${app.name}-uwsgi.ini`);
-  await writeFile(ini, [
-    '[uwsgi]',
-    'plugins = python3',
-    `http11-socket = 127.0.0.1:${app.port}`,
-    `wsgi-file = ${app.wsgiFile}`,
-    ...Object.entries(app.env).map(([k, v]) => `env = ${k}=${v}`),
-    'master = true',
-    `processes = ${app.processes}`,
-    `threads = ${app.threads}`,
-    'enable-threads = true',
-    'lazy-apps = true',
-    'need-app = true',
-    'thunder-lock = true',
-    'die-on-term = true',
-    'buffer-size = 65535',
-    'listen = 128',
-    `logto = ${join(app.dir, `${app.name}-uwsgi.log`)}`,
-    'disable-logging = true',
-    '',
-  ].join('\n'));
+  await writeFile(
+    ini,
+    uwsgiIni({
+      port: app.port,
+      wsgiFile: app.wsgiFile,
+      env: app.env,
+      processes: app.processes,
+      threads: app.threads,
+      logFile: join(app.dir, `${app.name}-uwsgi.log`),
+      keepAlive: true,
+      requestLog: false,
+    }),
+  );
   const child = spawn('uwsgi', ['--ini', ini], { stdio: 'ignore', detached: true });
   child.once('error', () => undefined);
   const stop = () => stopChild(child);

@@ -6,6 +6,7 @@ import { freePort } from './free-port.ts';
 import { startMemcached } from './memcached.ts';
 import type { Memcached } from './memcached.ts';
 import { runChecked, stopChild, waitForHttp } from './processes.ts';
+import { uwsgiIni } from './uwsgi.ts';
 
 /** The Debian Python that has the OpenStack packages (the PATH python may not). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -82,29 +83,16 @@ function renderConfig(stateDir: string, opts: KeystoneOptions, memcached: Memcac
 }
 
 function renderUwsgiIni(stateDir: string, port: number, opts: KeystoneOptions): string {
-  return [
-    '[uwsgi]',
-    'plugins = python3',
-    opts.keepAlive === true ? `http11-socket = 127.0.0.1:${port}` : `http-socket = 127.0.0.1:${port}`,
-    `wsgi-file = ${KEYSTONE_WSGI}`,
-    `env = OS_KEYSTONE_CONFIG_DIR=${join(stateDir, 'etc')}`,
-    'env = OS_KEYSTONE_CONFIG_FILES=keystone.conf',
-    'master = true',
-    `processes = ${opts.processes ?? 1}`,
-    `threads = ${opts.threads ?? 1}`,
-    'enable-threads = true',
-    'lazy-apps = true',
-    'need-app = true',
-    'thunder-lock = true',
-    'die-on-term = true',
-    'buffer-size = 65535',
-    'listen = 128',
-    // As devstack deploys it: clients never keep a connection to keystone open.
-    ...(opts.keepAlive === true ? [] : ['add-header = Connection: close']),
-    `logto = ${join(stateDir, 'log', 'uwsgi.log')}`,
-    `disable-logging = ${opts.requestLog === false ? 'true' : 'false'}`,
-    '',
-  ].join('\n');
+  return uwsgiIni({
+    port,
+    wsgiFile: KEYSTONE_WSGI,
+    env: { OS_KEYSTONE_CONFIG_DIR: join(stateDir, 'etc'), OS_KEYSTONE_CONFIG_FILES: 'keystone.conf' },
+    processes: opts.processes ?? 1,
+    threads: opts.threads ?? 1,
+    logFile: join(stateDir, 'log', 'uwsgi.log'),
+    keepAlive: opts.keepAlive === true,
+    requestLog: opts.requestLog !== false,
+  });
 }
 
 async function keystoneManage(configPath: string, args: readonly string[]): Promise<void> {
