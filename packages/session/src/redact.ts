@@ -8,10 +8,9 @@ export function hashToken(token: string): string {
   return `{SHA256}${createHash('sha256').update(token, 'utf8').digest('hex')}`;
 }
 
-export function redactHeaders(headers: Headers | Readonly<Record<string, string>>): Record<string, string> {
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  for (const [name, value] of entries) {
+  for (const [name, value] of Object.entries(headers)) {
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? hashToken(value) : value;
   }
   return out;

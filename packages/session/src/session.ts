@@ -2,7 +2,7 @@
 // token's catalog, retries what is safe to retry, re-authenticates once on a 401, and
 // raises typed errors. Tokens only ever reach the log as hashes.
 import { interfacesOf, type EndpointFilter } from './catalog.ts';
-import { exchange, errorForResponse, TransportFailure, type SessionResponse } from './http.ts';
+import { exchange, errorForResponse, TransportFailure, type OutgoingHeaders, type SessionResponse } from './http.ts';
 import type { AuthPlugin } from './plugin.ts';
 import { redactHeaders } from './redact.ts';
 import type { CallContext } from './errors.ts';
@@ -80,12 +80,13 @@ export class Session {
     const context: CallContext = { method, url, service: init.endpointFilter?.serviceType };
     const timeout = positive('timeout', init.timeout ?? this.#timeout);
     const body = init.json === undefined ? init.body : JSON.stringify(init.json);
-    const headers = new Headers({ 'User-Agent': this.#userAgent, Accept: 'application/json' });
-    if (init.json !== undefined) headers.set('Content-Type', 'application/json');
-    for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value);
+    // Header names are case-insensitive: lower-cased here, so a caller's name replaces ours.
+    const headers: OutgoingHeaders = { 'user-agent': this.#userAgent, accept: 'application/json' };
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    setHeaders(headers, init.headers);
 
     const send = async (): Promise<SessionResponse> => {
-      if (auth !== undefined) for (const [name, value] of Object.entries(await auth.getHeaders(this))) headers.set(name, value);
+      if (auth !== undefined) setHeaders(headers, await auth.getHeaders(this));
       return this.#sendWithRetries(method, url, headers, body, timeout, context);
     };
 
@@ -144,7 +145,7 @@ export class Session {
   async #sendWithRetries(
     method: string,
     url: string,
-    headers: Headers,
+    headers: OutgoingHeaders,
     body: string | undefined,
     timeout: number,
     context: CallContext,
@@ -178,6 +179,10 @@ export class Session {
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
   }
+}
+
+function setHeaders(headers: OutgoingHeaders, values: Readonly<Record<string, string>> | undefined): void {
+  for (const name in values) headers[name.toLowerCase()] = values[name] as string;
 }
 
 function positive(name: string, value: number): number {
