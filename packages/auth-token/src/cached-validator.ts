@@ -41,9 +41,14 @@ export class CachedValidator {
     this.#prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   }
 
+  /** An in-process cache's entry for the token, without waiting: the per-request fast path. */
+  peek(token: string, options: ValidateOptions): TokenData | undefined {
+    return this.#options.cache?.peek?.(cacheKey(this.#prefix, token, options.allowExpired));
+  }
+
   validate(token: string, options: ValidateOptions): Promise<TokenData | null> {
     const key = cacheKey(this.#prefix, token, options.allowExpired);
-    // An in-process hit needs no in-flight bookkeeping and no async round trip.
+    // An in-process hit needs no in-flight bookkeeping.
     const hit = this.#options.cache?.peek?.(key);
     if (hit !== undefined) return Promise.resolve(hit);
     const pending = this.#inFlight.get(key);

@@ -8,6 +8,10 @@ export interface TokenIdentity extends Omit<TokenData, 'expiresAt' | 'catalog'> 
   readonly expiresAt: Date;
 }
 
+/**
+ * Frozen, and shared by every request that carries the same tokens with the same verdict (the
+ * middleware builds it once per cached token): read it, never mutate it, Dates included.
+ */
 export interface AuthContext {
   /** X-Identity-Status: Confirmed only for a valid user token the request may use. */
   readonly identityStatus: IdentityStatus;

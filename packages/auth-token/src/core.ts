@@ -1,7 +1,7 @@
 // The framework-free decision: request headers in, verdict plus the headers to remove and set
 // out. The order of checks is keystonemiddleware's (spec C.2): service token first, never with
 // allow_expired; its roles decide whether the user token may be expired.
-import { toIdentity, type AuthContext, type IdentityStatus } from './context.ts';
+import { toIdentity, type AuthContext, type IdentityStatus, type TokenIdentity } from './context.ts';
 import { IdentityUnavailableError } from './errors.ts';
 import { serviceHeaders, SPOOFABLE_HEADERS, userHeaders, type HeaderMap } from './headers.ts';
 import { identityUnavailable, unauthorized, type ErrorResponse } from './responses.ts';
@@ -11,6 +11,8 @@ import type { ValidateOptions } from './cached-validator.ts';
 
 export interface TokenValidator {
   validate(token: string, options: ValidateOptions): Promise<TokenData | null>;
+  /** What an in-process cache already knows about the token, or undefined (then `validate` must ask). */
+  peek?(token: string, options: ValidateOptions): TokenData | undefined;
 }
 
 export interface AuthTokenCoreOptions {
@@ -43,15 +45,20 @@ export type AuthDecision =
 type Pass = { status: IdentityStatus; data: TokenData | null; unavailable: boolean };
 
 const INVALID: Pass = { status: 'Invalid', data: null, unavailable: false };
+/** Stands for "no token data" in the context memo's keys. */
+const NO_DATA = {};
 
 export class AuthTokenCore {
   readonly #options: AuthTokenCoreOptions;
   readonly #roles: ReadonlySet<string>;
   readonly #rejection: ErrorResponse;
-  // A cached token's data object is reused for every request with that token, so the headers it
-  // produces are built once per entry (frozen: they are copied into each request's map).
+  // A cached token's data object is reused for every request with that token, so what it
+  // produces is built once per entry and shared (frozen): its headers, its identity, and the
+  // request context, keyed by the user's and the service's data and the verdict's flags.
   readonly #userHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
   readonly #serviceHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
+  readonly #identities = new WeakMap<TokenData, TokenIdentity>();
+  readonly #contexts = new WeakMap<object, WeakMap<object, Map<number, AuthContext>>>();
 
   constructor(options: AuthTokenCoreOptions) {
     if (typeof options.validator?.validate !== 'function') throw new TypeError('AuthTokenCore: validator.validate is required');
@@ -69,30 +76,48 @@ export class AuthTokenCore {
   }
 
   async authenticate(headers: IncomingHeaders, overrides: DecisionOverrides = {}): Promise<AuthDecision> {
+    const serviceRead = readToken(headers, 'x-service-token');
+    const service = serviceRead.kind === 'absent' ? null : await this.#pass(serviceRead, false);
+    const roleOk = this.#roleOk(service);
+    const user = await this.#pass(readUserToken(headers), roleOk);
+    return this.#decide(user, service, roleOk, overrides);
+  }
+
+  /**
+   * The same decision when it needs nothing but the in-process cache (no call to identity or to
+   * a shared cache), else undefined: adapters try this first, so a warm request stays synchronous.
+   */
+  authenticateCached(headers: IncomingHeaders, overrides: DecisionOverrides = {}): AuthDecision | undefined {
+    const serviceRead = readToken(headers, 'x-service-token');
+    let service: Pass | null = null;
+    if (serviceRead.kind !== 'absent') {
+      const known = this.#peek(serviceRead, false);
+      if (known === undefined) return undefined;
+      service = known;
+    }
+    const roleOk = this.#roleOk(service);
+    const user = this.#peek(readUserToken(headers), roleOk);
+    return user === undefined ? undefined : this.#decide(user, service, roleOk, overrides);
+  }
+
+  #roleOk(service: Pass | null): boolean {
+    return service?.data != null && service.data.roles.some((role) => this.#roles.has(role));
+  }
+
+  #decide(user: Pass, sent: Pass | null, roleOk: boolean, overrides: DecisionOverrides): AuthDecision {
     const delay = overrides.delayAuthDecision ?? this.#options.delayAuthDecision;
     const rolesRequired = overrides.serviceTokenRolesRequired ?? this.#options.serviceTokenRolesRequired;
-    const serviceRead = readToken(headers, 'x-service-token');
-    const serviceSent = serviceRead.kind !== 'absent';
-
-    let service: Pass = INVALID;
-    let roleOk = false;
-    if (serviceSent) {
-      service = await this.#pass(serviceRead, false);
-      roleOk = service.data !== null && service.data.roles.some((role) => this.#roles.has(role));
-      // Without the role the token is still a valid token; whether that is enough is a setting.
-      if (service.status === 'Confirmed' && rolesRequired && !roleOk) service = { ...service, status: 'Invalid' };
-    }
-    const user = await this.#pass(readUserToken(headers), roleOk);
-
-    const context = this.#context(user, serviceSent ? service : null, roleOk);
-    const accepted = user.status === 'Confirmed' && (!serviceSent || service.status === 'Confirmed');
+    // Without the role the token is still a valid token; whether that is enough is a setting.
+    const service = sent !== null && sent.status === 'Confirmed' && rolesRequired && !roleOk ? { ...sent, status: 'Invalid' as const } : sent;
+    const context = this.#context(user, service, roleOk);
+    const accepted = user.status === 'Confirmed' && (service === null || service.status === 'Confirmed');
     if (!accepted && !delay) {
-      const unavailable = user.unavailable || service.unavailable;
+      const unavailable = user.unavailable || service?.unavailable === true;
       return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection };
     }
     const set: HeaderMap = { 'X-Identity-Status': user.status };
     if (user.status === 'Confirmed' && user.data !== null) Object.assign(set, this.#headersOf(user.data, 'user'));
-    if (serviceSent) {
+    if (service !== null) {
       set['X-Service-Identity-Status'] = service.status;
       if (service.status === 'Confirmed' && service.data !== null) Object.assign(set, this.#headersOf(service.data, 'service'));
     }
@@ -115,13 +140,22 @@ export class AuthTokenCore {
   /** One token through identity (or the cache) and the local expiry check. */
   async #pass(read: TokenRead, allowExpired: boolean): Promise<Pass> {
     if (read.kind !== 'token') return INVALID;
-    let data: TokenData | null;
     try {
-      data = await this.#options.validator.validate(read.value, { allowExpired });
+      return this.#verdict(await this.#options.validator.validate(read.value, { allowExpired }), allowExpired);
     } catch (error) {
       if (error instanceof IdentityUnavailableError) return { status: 'Invalid', data: null, unavailable: true };
       throw error;
     }
+  }
+
+  /** The same from the in-process cache only; undefined when it does not know the token. */
+  #peek(read: TokenRead, allowExpired: boolean): Pass | undefined {
+    if (read.kind !== 'token') return INVALID;
+    const data = this.#options.validator.peek?.(read.value, { allowExpired });
+    return data === undefined ? undefined : this.#verdict(data, allowExpired);
+  }
+
+  #verdict(data: TokenData | null, allowExpired: boolean): Pass {
     if (data === null) return INVALID;
     // Re-checked on every use, cached or not: valid up to and including expires_at.
     if (!allowExpired && data.expiresAt < this.#now()) return INVALID;
@@ -131,16 +165,36 @@ export class AuthTokenCore {
   #context(user: Pass, service: Pass | null, roleOk: boolean): AuthContext {
     const userData = user.status === 'Confirmed' ? user.data : null;
     const serviceData = service?.status === 'Confirmed' ? service.data : null;
-    return Object.freeze({
-      identityStatus: user.status,
-      serviceIdentityStatus: service?.status ?? null,
-      user: userData === null ? null : toIdentity(userData),
-      service: serviceData === null ? null : toIdentity(serviceData),
-      isService: serviceData !== null && roleOk,
-      expiresAt: userData === null ? null : new Date(userData.expiresAt),
-      userTokenExpired: userData !== null && userData.expiresAt < this.#now(),
-      serviceTokenRoles: this.#options.serviceTokenRoles,
-    });
+    const isService = serviceData !== null && roleOk;
+    const userTokenExpired = userData !== null && userData.expiresAt < this.#now();
+    // Every field below is a function of these keys (plus the fixed options).
+    const flags = (user.status === 'Confirmed' ? 1 : 0) | (service === null ? 0 : service.status === 'Confirmed' ? 2 : 4) | (isService ? 8 : 0) | (userTokenExpired ? 16 : 0);
+    let byService = this.#contexts.get(userData ?? NO_DATA);
+    if (byService === undefined) this.#contexts.set(userData ?? NO_DATA, (byService = new WeakMap()));
+    let byFlags = byService.get(serviceData ?? NO_DATA);
+    if (byFlags === undefined) byService.set(serviceData ?? NO_DATA, (byFlags = new Map()));
+    let context = byFlags.get(flags);
+    if (context === undefined) {
+      const userIdentity = userData === null ? null : this.#identity(userData);
+      context = Object.freeze({
+        identityStatus: user.status,
+        serviceIdentityStatus: service?.status ?? null,
+        user: userIdentity,
+        service: serviceData === null ? null : this.#identity(serviceData),
+        isService,
+        expiresAt: userIdentity?.expiresAt ?? null,
+        userTokenExpired,
+        serviceTokenRoles: this.#options.serviceTokenRoles,
+      });
+      byFlags.set(flags, context);
+    }
+    return context;
+  }
+
+  #identity(data: TokenData): TokenIdentity {
+    let identity = this.#identities.get(data);
+    if (identity === undefined) this.#identities.set(data, (identity = toIdentity(data)));
+    return identity;
   }
 
   #now(): number {

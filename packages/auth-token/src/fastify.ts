@@ -8,7 +8,7 @@ import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
 import { rewriteRequestHeaders } from './rewrite-headers.ts';
 import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
-import type { IncomingHeaders } from './token-header.ts';
+import { tokenHeadersOf } from './token-header.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,13 +20,12 @@ declare module 'fastify' {
   }
 }
 
-const TOKEN_HEADERS = ['x-auth-token', 'x-storage-token', 'x-service-token'] as const;
-
 export function installAuthToken(app: FastifyInstance, core: AuthTokenCore): void {
   app.decorateRequest('authToken', null);
   app.addHook('onRequest', async function authTokenHook(request, reply) {
     const overrides = request.routeOptions.config.authToken;
-    const decision = await core.authenticate(tokenHeaders(request), overrides);
+    const headers = tokenHeadersOf(request.raw.rawHeaders);
+    const decision = core.authenticateCached(headers, overrides) ?? (await core.authenticate(headers, overrides));
     request.authToken = decision.context;
     if (decision.kind === 'reject') return replyWith(reply, decision.response);
     rewriteRequestHeaders(request.raw, decision.removeHeaders, decision.setHeaders);
@@ -54,14 +53,4 @@ export async function requireServiceTokenHook(request: FastifyRequest, reply: Fa
 
 function replyWith(reply: FastifyReply, response: ErrorResponse): FastifyReply {
   return reply.code(response.status).headers(response.headers).send(response.body);
-}
-
-function tokenHeaders(request: FastifyRequest): IncomingHeaders {
-  const out: Record<string, string[]> = {};
-  const raw = request.raw.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if ((TOKEN_HEADERS as readonly string[]).includes(name)) (out[name] ??= []).push(raw[i + 1] as string);
-  }
-  return out;
 }

@@ -2,19 +2,18 @@
 // both req.headers and req.rawHeaders, so no view of the request keeps a spoofed value.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthContext } from './context.ts';
-import type { AuthTokenCore, DecisionOverrides } from './core.ts';
+import type { AuthDecision, AuthTokenCore, DecisionOverrides } from './core.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
 import { rewriteRequestHeaders } from './rewrite-headers.ts';
 import { requireServiceToken, serviceTokenRequiredResponse } from './service-only.ts';
-import type { IncomingHeaders } from './token-header.ts';
+import { tokenHeadersOf } from './token-header.ts';
 
 export type NextFunction = (error?: unknown) => void;
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 const contexts = new WeakMap<IncomingMessage, AuthContext>();
-const TOKEN_HEADERS = new Set(['x-auth-token', 'x-storage-token', 'x-service-token']);
 
 /** The context the middleware attached to this request, or null if it did not run. */
 export function authContextOf(req: IncomingMessage): AuthContext | null {
@@ -24,16 +23,18 @@ export function authContextOf(req: IncomingMessage): AuthContext | null {
 /** connect/Express middleware: `app.use(authTokenMiddleware(core))`. */
 export function authTokenMiddleware(core: AuthTokenCore, overrides?: DecisionOverrides): ConnectMiddleware {
   return function authToken(req, res, next) {
-    core.authenticate(tokenHeaders(req), overrides).then((decision) => {
+    const apply = (decision: AuthDecision): void => {
       contexts.set(req, decision.context);
-      if (decision.kind === 'reject') {
-        send(res, decision.response);
-        return;
-      }
+      if (decision.kind === 'reject') return send(res, decision.response);
       rewriteRequestHeaders(req, decision.removeHeaders, decision.setHeaders);
       challengeDownstream401(res, core.wwwAuthenticateUri);
       next();
-    }, next);
+    };
+    const headers = tokenHeadersOf(req.rawHeaders);
+    // A warm request is decided synchronously: no promise, no extra turn of the event loop.
+    const cached = core.authenticateCached(headers, overrides);
+    if (cached !== undefined) apply(cached);
+    else core.authenticate(headers, overrides).then(apply, next);
   };
 }
 
@@ -43,7 +44,12 @@ export function withAuthToken(core: AuthTokenCore, handler: RequestHandler, over
   return (req, res) =>
     middleware(req, res, (error) => {
       if (error !== undefined) return fail(res, error);
-      Promise.resolve(handler(req, res)).catch((failure: unknown) => fail(res, failure));
+      try {
+        const result = handler(req, res);
+        if (result instanceof Promise) result.catch((failure: unknown) => fail(res, failure));
+      } catch (failure) {
+        fail(res, failure);
+      }
     });
 }
 
@@ -72,18 +78,6 @@ function fail(res: ServerResponse, error: unknown): void {
   } else {
     res.destroy(error instanceof Error ? error : undefined);
   }
-}
-
-// Token headers straight from rawHeaders, so a header sent twice is seen as two values and
-// never as the string node would join them into.
-function tokenHeaders(req: IncomingMessage): IncomingHeaders {
-  const out: Record<string, string[]> = {};
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (TOKEN_HEADERS.has(name)) (out[name] ??= []).push(raw[i + 1] as string);
-  }
-  return out;
 }
 
 // keystonemiddleware adds the challenge to 401s the service itself answers, so clients learn

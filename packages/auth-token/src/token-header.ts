@@ -41,3 +41,18 @@ export function readUserToken(headers: IncomingHeaders): TokenRead {
   const primary = readToken(headers, 'x-auth-token');
   return primary.kind === 'absent' ? readToken(headers, 'x-storage-token') : primary;
 }
+
+const TOKEN_HEADERS: ReadonlySet<string> = new Set(['x-auth-token', 'x-storage-token', 'x-service-token']);
+
+/**
+ * The token headers of a node request straight from rawHeaders, so a header sent twice is seen
+ * as two values and never as the string node would join them into.
+ */
+export function tokenHeadersOf(rawHeaders: readonly string[]): IncomingHeaders {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] as string).toLowerCase();
+    if (TOKEN_HEADERS.has(name)) (out[name] ??= []).push(rawHeaders[i + 1] as string);
+  }
+  return out;
+}
