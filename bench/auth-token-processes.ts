@@ -56,7 +56,7 @@ export type UwsgiApp = {
 
 /**
  * A WSGI app under uwsgi as the identity benchmark runs Keystone: http11-socket (keep-alive,
- * which autocannon needs), threads so every load connection is served at once, no request log.
+ * as Baton's echo service), threads so every load connection is served at once, no request log.
  */
 export async function startUwsgi(app: UwsgiApp): Promise<Running> {
   const ini = join(app.dir, `${app.name}-uwsgi.ini`);

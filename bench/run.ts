@@ -4,7 +4,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AUTH_TOKEN_SCENARIOS, AUTH_TOKEN_SUITE, runAuthTokenBench } from './auth-token.ts';
-import { measure } from './measure.ts';
+import { measure, requireWrk } from './measure.ts';
 import type { Load } from './measure.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable } from './table.ts';
@@ -19,7 +19,6 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '5' },
     duration: { type: 'string', default: '12' },
-    'max-requests': { type: 'string', default: '200000' },
   },
 });
 
@@ -34,7 +33,6 @@ const load: Load = {
   connections: positiveInt('connections', values.connections),
   warmupSeconds: positiveInt('warmup', values.warmup),
   seconds: positiveInt('duration', values.duration),
-  maxRequests: positiveInt('max-requests', values['max-requests']),
 };
 const mwNames = AUTH_TOKEN_SCENARIOS.map((s) => s.name);
 const known = [...SCENARIOS.map((s) => s.name), AUTH_TOKEN_SUITE, ...mwNames];
@@ -47,12 +45,18 @@ const scenarios = positionals.length === 0 ? SCENARIOS : SCENARIOS.filter((s) =>
 // `auth-token` (or no argument) means every middleware scenario.
 const mwScenarios = positionals.length === 0 || positionals.includes(AUTH_TOKEN_SUITE) ? mwNames : mwNames.filter((n) => positionals.includes(n));
 
+try {
+  requireWrk();
+} catch (error) {
+  console.error(`# ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
 const wanted: BenchTargetName[] = scenarios.length === 0 ? [] : ['baton'];
 if (scenarios.length > 0 && keystoneInstalled()) wanted.push('keystone');
 else if (scenarios.length > 0) console.log('# python3-keystone / uwsgi not installed: measuring Baton only, no ratios');
 
 console.log(`# ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`# per scenario and target: ${load.warmupSeconds} s warm-up, then ${load.seconds} s measured (at most ${load.maxRequests} requests), ${load.connections} connections, autocannon`);
+console.log(`# per scenario and target: ${load.warmupSeconds} s warm-up, then ${load.seconds} s measured, wrk -t1 -c${load.connections}`);
 
 const targets: BenchTarget[] = [];
 const failures: string[] = [];

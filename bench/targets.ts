@@ -41,8 +41,8 @@ async function withTokens(
 }
 
 /**
- * Keystone is served keep-alive (uwsgi http11-socket) because autocannon pipelines the
- * next request onto a socket the server is closing and then mis-times every response.
+ * Keystone is served keep-alive (uwsgi http11-socket), as Baton is, so neither side pays a
+ * TCP connect per request.
  * A keep-alive sync worker stays with its connection, so each worker gets enough
  * threads for every load connection to be served at once, as Baton's event loop does.
  */

@@ -28,8 +28,8 @@ export type KeystoneOptions = {
   requestLog?: boolean;
   /**
    * Serve persistent HTTP/1.1 connections (uwsgi http11-socket) instead of devstack's
-   * `Connection: close` on every response (default false). Load generators that
-   * pipeline on one socket (autocannon) mis-time a server that closes after each reply.
+   * `Connection: close` on every response (default false). The benchmarks use it so that
+   * both systems are measured on keep-alive connections, not on TCP set-up.
    */
   keepAlive?: boolean;
 };

@@ -8,7 +8,7 @@ export interface UwsgiIniOptions {
   processes: number;
   threads: number;
   logFile: string;
-  /** http11-socket (keep-alive, which autocannon needs) instead of http-socket + `Connection: close`. */
+  /** http11-socket (keep-alive, as the benchmarks measure both systems) instead of http-socket + `Connection: close`. */
   keepAlive: boolean;
   requestLog: boolean;
 }
