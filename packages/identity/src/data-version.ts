@@ -45,20 +45,31 @@ export class VersionedMemo<V> {
 
 const READ_PREFIXES = ['get', 'list', 'is'];
 
+type Method = (...args: unknown[]) => Promise<unknown>;
+
 function observeDriver<T extends object>(driver: T, onWrite: () => void): T {
+  // One wrapper per method, not one per call: reads run on every token validation.
+  const wrappers = new Map<string, { method: Method; wrapper: Method }>();
+  const wrap = (property: string, method: Method): Method => {
+    if (READ_PREFIXES.some((prefix) => property.startsWith(prefix))) return method.bind(driver);
+    return async (...args: unknown[]) => {
+      try {
+        return await method.apply(driver, args);
+      } finally {
+        onWrite();
+      }
+    };
+  };
   return new Proxy(driver, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      const read = READ_PREFIXES.some((prefix) => property.startsWith(prefix));
-      if (read) return value.bind(target);
-      return async (...args: unknown[]) => {
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          onWrite();
-        }
-      };
+      let entry = wrappers.get(property);
+      if (entry?.method !== value) {
+        entry = { method: value as Method, wrapper: wrap(property, value as Method) };
+        wrappers.set(property, entry);
+      }
+      return entry.wrapper;
     },
   });
 }

@@ -74,14 +74,16 @@ export class IdentityService {
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.version);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
-      keys: () => this.keys.loadKeys(),
+      keys,
       authMethods: [...config.auth.methods],
       defaultDomainId: config.identity.default_domain_id,
     });
     this.tokens = new TokenProvider(
       {
         formatter,
+        keys,
         identity: this.identity,
         resource: this.resource,
         assignment: this.assignment,

@@ -1,11 +1,12 @@
 // What every route needs: the managers, the caller's validated token, policy, links.
 import type { FastifyRequest } from 'fastify';
 import type { IdentityService } from '../service.ts';
-import type { ValidatedToken } from '../token/token-provider.ts';
+import type { TokenCheck, ValidatedToken } from '../token/token-provider.ts';
 import { enforce, type PolicyCredentials, type PolicyTarget } from '../policy.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import { Renderer } from './render.ts';
 
+const checks = new WeakMap<FastifyRequest, TokenCheck>();
 const callers = new WeakMap<FastifyRequest, Promise<ValidatedToken>>();
 
 export function credentials(token: ValidatedToken): PolicyCredentials {
@@ -50,6 +51,16 @@ export class ApiContext {
     return new Renderer(`${this.origin(request)}/v3`);
   }
 
+  /** Validation of the request's X-Auth-Token and X-Subject-Token together (TokenProvider.check). */
+  tokens(request: FastifyRequest): TokenCheck {
+    let check = checks.get(request);
+    if (check === undefined) {
+      check = this.service.tokens.check([headerToken(request, 'x-auth-token'), headerToken(request, 'x-subject-token')]);
+      checks.set(request, check);
+    }
+    return check;
+  }
+
   /** The validated X-Auth-Token of the request (never with an expired window), or 401. */
   caller(request: FastifyRequest): Promise<ValidatedToken> {
     let pending = callers.get(request);
@@ -64,7 +75,7 @@ export class ApiContext {
     const tokenId = headerToken(request, 'x-auth-token');
     if (tokenId === null) throw new UnauthorizedError();
     try {
-      return await this.service.tokens.validate(tokenId, { allowExpired: false });
+      return await this.tokens(request).validate(tokenId, { allowExpired: false });
     } catch (error) {
       if (error instanceof NotFoundError) throw new UnauthorizedError(undefined, { cause: error });
       throw error;

@@ -59,9 +59,35 @@ export class RevocationManager {
     await this.#driver.addEvent(event, now - this.#retention);
   }
 
-  async isRevoked(token: RevocableToken): Promise<boolean> {
-    const events = await this.#driver.listEventsSince(Math.floor(token.issuedAt));
-    return events.some((event) => matches(event, token));
+  /**
+   * The events that can revoke a token issued at or after `issuedAt`, read now: one read
+   * serves every token of a request (caller and subject) without being stale for either.
+   */
+  async eventsSince(issuedAt: number): Promise<RevocationEvents> {
+    const since = Math.floor(issuedAt);
+    return new RevocationEvents(since, await this.#driver.listEventsSince(since));
+  }
+}
+
+export class RevocationEvents {
+  /** Every event with issuedBefore >= since is in `#events`. */
+  readonly since: number;
+  readonly #events: readonly RevocationEvent[];
+
+  constructor(since: number, events: readonly RevocationEvent[]) {
+    this.since = since;
+    this.#events = events;
+  }
+
+  /** Whether these events are all that can revoke the token. */
+  covers(token: RevocableToken): boolean {
+    return Math.floor(token.issuedAt) >= this.since;
+  }
+
+  isRevoked(token: RevocableToken): boolean {
+    if (!this.covers(token)) throw new RangeError(`revocation events since ${this.since} do not cover a token issued at ${token.issuedAt}`);
+    const issuedAt = Math.floor(token.issuedAt);
+    return this.#events.some((event) => event.issuedBefore >= issuedAt && matches(event, token));
   }
 }
 

@@ -2,15 +2,16 @@
 // a token is stored: validation decrypts it, checks the expiry window and revocation
 // events, then "mints" it again from current data (keystone/models/token_model.py), so
 // roles and enabled flags are as of now, not as of issue.
+import { LRUCache } from 'lru-cache';
 import { TokenInvalidError, isWithinWindow, newAuditId } from '@baton/tokens';
-import type { TokenFormatter, TokenPayload } from '@baton/tokens';
+import type { ParsedToken, TokenFormatter, TokenPayload } from '@baton/tokens';
 import type { ApplicationCredential, Domain, Project, Role, User } from '../storage/types.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
-import type { RevocationManager } from './revocation-manager.ts';
+import type { RevocableToken, RevocationEvents, RevocationManager } from './revocation-manager.ts';
 import { VersionedMemo, type DataVersion } from '../data-version.ts';
 
 export type TokenScope =
@@ -53,6 +54,8 @@ export interface TokenProviderOptions {
 
 export interface TokenProviderDeps {
   formatter: TokenFormatter;
+  /** The keys the formatter opens tokens with (FernetKeyRepository.loadKeys). */
+  keys: () => Uint8Array[];
   identity: IdentityManager;
   resource: ResourceManager;
   assignment: AssignmentManager;
@@ -69,8 +72,77 @@ export interface TokenProviderDeps {
  */
 const MINT_TTL_MS = 5_000;
 const MINT_CACHE_SIZE = 10_000;
+/** Opened tokens kept per key set: decrypting is a large part of a validation. */
+const PARSE_CACHE_SIZE = 10_000;
 
 const FAILED = 'Failed to validate token';
+
+/** What a TokenCheck uses of its TokenProvider (made once per provider). */
+interface CheckSupport {
+  readonly keys: () => Uint8Array[];
+  /** Opens a token (memoised for as long as `keys` is the current key set). */
+  readonly parse: (tokenId: string, keys: readonly Uint8Array[]) => ParsedToken;
+  /** The memoised minted token for an opened one. */
+  readonly mint: (id: string, parsed: ParsedToken) => Promise<ValidatedToken>;
+  readonly revocations: RevocationManager;
+  readonly allowExpiredWindow: number;
+}
+
+/**
+ * Validation for the tokens of one request (X-Auth-Token and X-Subject-Token): the key
+ * repository is read once for all of them, and so are the revocation events, from the
+ * oldest token's issue time on. Both reads happen while the request is handled, so they
+ * are as live as reading them per token. Made by TokenProvider.check.
+ */
+export class TokenCheck {
+  readonly #support: CheckSupport;
+  readonly #tokenIds: readonly (string | null)[];
+  #keys: readonly Uint8Array[] | undefined;
+  #events: Promise<RevocationEvents> | undefined;
+
+  constructor(support: CheckSupport, tokenIds: readonly (string | null)[]) {
+    this.#support = support;
+    this.#tokenIds = tokenIds;
+  }
+
+  /**
+   * Validates a token. With `allowExpired`, a token past its expiry is still good
+   * until expires_at + [token] allow_expired_window; revocation applies either way.
+   */
+  async validate(tokenId: string, options: { allowExpired: boolean }): Promise<ValidatedToken> {
+    const parsed = this.#parse(tokenId);
+    const window = options.allowExpired ? this.#support.allowExpiredWindow : 0;
+    if (!isWithinWindow(parsed.payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
+    const token = await this.#support.mint(tokenId.trim(), parsed);
+    if (await this.#isRevoked(revocable(token))) throw new NotFoundError(FAILED);
+    return token;
+  }
+
+  #parse(tokenId: string): ParsedToken {
+    this.#keys ??= this.#support.keys();
+    return this.#support.parse(tokenId, this.#keys);
+  }
+
+  async #isRevoked(token: RevocableToken): Promise<boolean> {
+    const { revocations } = this.#support;
+    this.#events ??= revocations.eventsSince(this.#oldest(token.issuedAt));
+    const events = await this.#events;
+    return (events.covers(token) ? events : await revocations.eventsSince(token.issuedAt)).isRevoked(token);
+  }
+
+  /** The oldest of `issuedAt` and the issue times of the check's tokens that open. */
+  #oldest(issuedAt: number): number {
+    let oldest = issuedAt;
+    for (const id of this.#tokenIds) {
+      try {
+        if (id !== null) oldest = Math.min(oldest, this.#parse(id).issuedAt);
+      } catch {
+        // A token that does not open is refused when it is validated; it bounds nothing.
+      }
+    }
+    return oldest;
+  }
+}
 
 export class TokenProvider {
   readonly #deps: TokenProviderDeps;
@@ -78,12 +150,23 @@ export class TokenProvider {
   readonly #minted: VersionedMemo<ValidatedToken>;
   /** Effective roles per user and scope: issue and validation both need them. */
   readonly #roleMemo: VersionedMemo<Role[]>;
+  readonly #parsed = new LRUCache<string, ParsedToken>({ max: PARSE_CACHE_SIZE });
+  /** The key set the entries of #parsed were opened with. */
+  #parsedWith: readonly Uint8Array[] = [];
+  readonly #checkSupport: CheckSupport;
 
   constructor(deps: TokenProviderDeps, options: TokenProviderOptions) {
     this.#deps = deps;
     this.#options = options;
     this.#minted = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
     this.#roleMemo = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
+    this.#checkSupport = {
+      keys: deps.keys,
+      parse: (tokenId, keys) => this.#parse(tokenId, keys),
+      mint: (id, { payload, issuedAt }) => this.#minted.get(id, () => this.#mint(id, payload, issuedAt)),
+      revocations: deps.revocations,
+      allowExpiredWindow: options.allowExpiredWindow,
+    };
   }
 
   async issue(request: IssueRequest): Promise<ValidatedToken> {
@@ -111,37 +194,37 @@ export class TokenProvider {
     };
   }
 
-  /**
-   * Validates a token. With `allowExpired`, a token past its expiry is still good
-   * until expires_at + [token] allow_expired_window; revocation applies either way.
-   */
-  async validate(tokenId: string, options: { allowExpired: boolean }): Promise<ValidatedToken> {
-    let parsed: { payload: TokenPayload; issuedAt: number };
-    try {
-      parsed = this.#deps.formatter.parse(tokenId);
-    } catch (error) {
-      if (error instanceof TokenInvalidError) throw new NotFoundError(error.message, { cause: error });
-      throw new NotFoundError('Could not recognize Fernet token', { cause: error });
-    }
-    const { payload, issuedAt } = parsed;
-    const window = options.allowExpired ? this.#options.allowExpiredWindow : 0;
-    if (!isWithinWindow(payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
-    const id = tokenId.trim();
-    const token = await this.#minted.get(id, () => this.#mint(id, payload, issuedAt));
-    if (await this.#isRevoked(token)) throw new NotFoundError(FAILED);
-    return token;
+  /** Validates one token (TokenCheck.validate). */
+  validate(tokenId: string, options: { allowExpired: boolean }): Promise<ValidatedToken> {
+    return this.check([tokenId]).validate(tokenId, options);
   }
 
-  #isRevoked(token: ValidatedToken): Promise<boolean> {
-    const { scope } = token;
-    return this.#deps.revocations.isRevoked({
-      userId: token.user.id,
-      userDomainId: token.user.domainId,
-      projectId: scope.kind === 'project' ? scope.project.id : null,
-      scopeDomainId: scope.kind === 'project' || scope.kind === 'domain' ? scope.domain.id : null,
-      auditIds: token.auditIds,
-      issuedAt: token.issuedAt,
-    });
+  /** Validation for the tokens of one request, sharing one read of the keys and of the revocation events. */
+  check(tokenIds: readonly (string | null)[]): TokenCheck {
+    return new TokenCheck(this.#checkSupport, tokenIds);
+  }
+
+  /**
+   * formatter.parse, remembered for as long as the key set is the same objects (the key
+   * repository hands out new ones on any change). formatter.parse reads the keys again: if
+   * they changed in between, the next check sees new objects and forgets this entry too.
+   */
+  #parse(tokenId: string, keys: readonly Uint8Array[]): ParsedToken {
+    if (keys.length !== this.#parsedWith.length || keys.some((key, i) => key !== this.#parsedWith[i])) {
+      this.#parsed.clear();
+      this.#parsedWith = keys;
+    }
+    let parsed = this.#parsed.get(tokenId);
+    if (parsed === undefined) {
+      try {
+        parsed = this.#deps.formatter.parse(tokenId);
+      } catch (error) {
+        if (error instanceof TokenInvalidError) throw new NotFoundError(error.message, { cause: error });
+        throw new NotFoundError('Could not recognize Fernet token', { cause: error });
+      }
+      this.#parsed.set(tokenId, parsed);
+    }
+    return parsed;
   }
 
   async revoke(token: ValidatedToken): Promise<void> {
@@ -231,6 +314,18 @@ export class TokenProvider {
     }
     return Promise.all(ids.map((id) => assignment.getRole(id)));
   }
+}
+
+function revocable(token: ValidatedToken): RevocableToken {
+  const { scope } = token;
+  return {
+    userId: token.user.id,
+    userDomainId: token.user.domainId,
+    projectId: scope.kind === 'project' ? scope.project.id : null,
+    scopeDomainId: scope.kind === 'project' || scope.kind === 'domain' ? scope.domain.id : null,
+    auditIds: token.auditIds,
+    issuedAt: token.issuedAt,
+  };
 }
 
 function toPayload(request: IssueRequest, expiresAt: number, auditIds: string[]): TokenPayload {

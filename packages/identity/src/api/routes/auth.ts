@@ -51,7 +51,7 @@ export function authRoutes(context: ApiContext) {
       enforce(action, credentials(caller), { tokenUserId: null });
       throw new NotFoundError('No token in the request');
     }
-    const token = await service.tokens.validate(subjectId, { allowExpired });
+    const token = await context.tokens(request).validate(subjectId, { allowExpired });
     enforce(action, credentials(caller), { tokenUserId: token.user.id });
     return token;
   }
