@@ -3,8 +3,10 @@
 //   baton:  `baton identity serve` + `baton echo-service` (@baton/auth-token, in-process cache)
 //   python: Keystone under uwsgi ([cache] memcached) + keystonemiddleware (memcached token
 //           cache) in front of a WSGI echo app under uwsgi
-// Identity is reached only through a counting proxy: the catalog's identity endpoints are
-// pointed at it, so every validation and token fetch of either middleware is counted alike.
+// The measured echo services reach identity directly. Identity calls are counted on a twin
+// of each echo service whose identity endpoint (region "Counted" of the catalog) is a counting
+// proxy: a proxy in the measured path would add two socket hops to every validation, a tax
+// that is most of the cost of a fast identity call and nothing beside a slow one.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +32,21 @@ export const TOKEN_SET_SIZE = 32;
 const KSM_APP = fileURLToPath(new URL('./python/ksm_bench_app.py', import.meta.url));
 const KEYSTONE_WSGI = '/usr/bin/keystone-wsgi-public';
 
-export type Pair = {
-  name: PairName;
-  setup: string;
+/** The echo services of one route to identity. */
+export type EchoUrls = {
   /** Echo service behind the middleware with a token cache (and /noauth/ without it). */
   cachedUrl: string;
   /** The same with token_cache_time = -1. */
   nocacheUrl: string;
+};
+
+export type Pair = {
+  name: PairName;
+  setup: string;
+  /** Reaching identity directly: the ones measured. */
+  direct: EchoUrls;
+  /** Twins reaching identity through the counting proxy: the ones identity calls are counted on. */
+  counted: EchoUrls;
   /** TOKEN_SET_SIZE distinct demo tokens (project demo), valid for an hour */
   userTokens: string[];
   /** TOKEN_SET_SIZE demo tokens issued with a 10 s lifetime; past expiry after `expiredAfter` */
@@ -66,12 +76,22 @@ class Stack {
   }
 }
 
-function middlewareConf(proxyUrl: string, seeded: ServiceUsers, cacheTime: number, extra: readonly string[]): string {
+/** The region of the bootstrap endpoints (test/interop/support), reached directly. */
+const DIRECT_REGION = 'RegionOne';
+/** Echo services per system: cached and cache-off, each direct and counted. */
+const ECHO_APPS = 4;
+const COUNTED_REGION = 'Counted';
+
+/** The identity a middleware talks to: the URL of its own token fetch and its catalog region. */
+type Route = { url: string; region: string };
+
+function middlewareConf(route: Route, seeded: ServiceUsers, cacheTime: number, extra: readonly string[]): string {
   return [
     '[keystone_authtoken]',
-    `www_authenticate_uri = ${proxyUrl}`,
+    `www_authenticate_uri = ${route.url}`,
     'auth_type = password',
-    `auth_url = ${proxyUrl}`,
+    `auth_url = ${route.url}`,
+    `region_name = ${route.region}`,
     'username = nova',
     `password = ${seeded.nova.password}`,
     'user_domain_name = Default',
@@ -85,12 +105,16 @@ function middlewareConf(proxyUrl: string, seeded: ServiceUsers, cacheTime: numbe
   ].join('\n');
 }
 
-/** Points every catalog endpoint (all are identity's) at the proxy, so the middleware validates through it. */
-async function routeCatalogThrough(identity: Identity, proxyUrl: string): Promise<void> {
+/** Identity endpoints for every interface in region Counted, all at the proxy. */
+async function addCountedEndpoints(identity: Identity, proxyUrl: string): Promise<void> {
   const { token } = await issuePasswordToken(identity.url, 'admin', identity.adminPassword, { project: 'admin' });
-  const { json } = await callApi('GET', `${identity.url}/endpoints`, { token, expect: 200 });
-  for (const endpoint of (json as { endpoints: { id: string }[] }).endpoints) {
-    await callApi('PATCH', `${identity.url}/endpoints/${endpoint.id}`, { token, body: { endpoint: { url: proxyUrl } }, expect: 200 });
+  const { json } = await callApi('GET', `${identity.url}/services?type=identity`, { token, expect: 200 });
+  const serviceId = (json as { services: { id: string }[] }).services[0]?.id;
+  if (serviceId === undefined) throw new Error('the catalog has no identity service');
+  await callApi('POST', `${identity.url}/regions`, { token, body: { region: { id: COUNTED_REGION } }, expect: 201 });
+  for (const iface of ['public', 'internal', 'admin']) {
+    const endpoint = { service_id: serviceId, interface: iface, url: proxyUrl, region_id: COUNTED_REGION };
+    await callApi('POST', `${identity.url}/endpoints`, { token, body: { endpoint }, expect: 201 });
   }
 }
 
@@ -126,10 +150,14 @@ export async function startPair(name: PairName, workers: number, connections: nu
     const dir = await mkdtemp(join(tmpdir(), `baton-bench-${name}-`));
     stack.defer(() => rm(dir, { recursive: true, force: true }));
     const threads = Math.ceil(connections / workers);
+    // A uwsgi thread stays with a keep-alive connection until it has been idle for 4 s
+    // (socket-timeout), and each of the four echo apps' threads may hold one to Keystone: so
+    // many threads, that the counted twin does not wait for the measured app's idle ones.
+    const keystoneThreads = ECHO_APPS * threads + 1;
     const identity: Identity = stack.push(
       name === 'baton'
         ? await startBaton({ workers })
-        : await startKeystone({ processes: workers, threads, cache: true, requestLog: false, keepAlive: true }),
+        : await startKeystone({ processes: workers, threads: keystoneThreads, cache: true, requestLog: false, keepAlive: true }),
     );
     const seeded = await seedServiceUsers(identity);
     // One at a time: a uwsgi thread stays with its keep-alive connection, so a burst of
@@ -147,28 +175,25 @@ export async function startPair(name: PairName, workers: number, connections: nu
     const expiredAfter = Date.now() + SHORT_EXPIRATION_SECONDS * 1000;
 
     const proxy = stack.push(await startCountingProxy(Number(new URL(identity.url).port), await freePort()));
-    const proxyUrl = `${proxy.url}/v3`;
-    await routeCatalogThrough(identity, proxyUrl);
+    await addCountedEndpoints(identity, `${proxy.url}/v3`);
+    const routes = { direct: { url: identity.url, region: DIRECT_REGION }, counted: { url: `${proxy.url}/v3`, region: COUNTED_REGION } };
 
-    let cachedUrl: string;
-    let nocacheUrl: string;
+    let serve: (route: Route, cacheTime: number, file: string) => Promise<string>;
     let setup: string;
     if (name === 'baton') {
-      const serve = async (cacheTime: number, file: string): Promise<string> => {
+      serve = async (route, cacheTime, file) => {
         const path = join(dir, file);
-        await writeFile(path, middlewareConf(proxyUrl, seeded, cacheTime, ['http_connect_timeout = 10']));
+        await writeFile(path, middlewareConf(route, seeded, cacheTime, ['http_connect_timeout = 10']));
         return stack.push(await startBatonCommand(['echo-service', '--config', path, '--port', '0', '--workers', String(workers)])).url;
       };
-      cachedUrl = await serve(300, 'cached.conf');
-      nocacheUrl = await serve(-1, 'nocache.conf');
       setup = `baton identity serve --workers ${workers}; baton echo-service --workers ${workers} (@baton/auth-token, in-process token cache)`;
     } else {
-      const serve = async (cacheTime: number, file: string): Promise<string> => {
+      serve = async (route, cacheTime, file) => {
         // One memcached per app: keystonemiddleware reads entries whoever wrote them, so a
         // shared one would answer the cache-off app from the cached app's entries.
         const memcached = stack.push(await startMemcached());
         const conf = join(dir, file);
-        await writeFile(conf, middlewareConf(proxyUrl, seeded, cacheTime, [`memcached_servers = ${memcached.host}:${memcached.port}`]));
+        await writeFile(conf, middlewareConf(route, seeded, cacheTime, [`memcached_servers = ${memcached.host}:${memcached.port}`]));
         const port = await freePort();
         return stack.push(await startUwsgi({
           dir,
@@ -181,17 +206,21 @@ export async function startPair(name: PairName, workers: number, connections: nu
           readyUrl: `http://127.0.0.1:${port}/noauth/`,
         })).url;
       };
-      cachedUrl = await serve(300, 'cached.conf');
-      nocacheUrl = await serve(-1, 'nocache.conf');
       setup =
-        `Keystone 22 under uwsgi http11-socket, ${workers} processes x ${threads} threads, [cache] memcached; ` +
+        `Keystone 22 under uwsgi http11-socket, ${workers} processes x ${keystoneThreads} threads, [cache] memcached; ` +
         `keystonemiddleware auth_token (memcached token cache) + WSGI echo under uwsgi, ${workers} processes x ${threads} threads`;
     }
+    const echoes = async (route: Route, label: string): Promise<EchoUrls> => ({
+      cachedUrl: await serve(route, 300, `${label}-cached.conf`),
+      nocacheUrl: await serve(route, -1, `${label}-nocache.conf`),
+    });
+    const direct = await echoes(routes.direct, 'direct');
+    const counted = await echoes(routes.counted, 'counted');
     return {
       name,
       setup,
-      cachedUrl,
-      nocacheUrl,
+      direct,
+      counted,
       userTokens: await issueSet(identity.url, 'demo'),
       expiredUserTokens,
       expiredAfter,

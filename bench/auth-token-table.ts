@@ -3,7 +3,8 @@
 import type { Measurement } from './measure.ts';
 import type { PairName } from './auth-token-pairs.ts';
 
-export type MwResult = Measurement & { identityCalls: number };
+/** identityCallsPer1000 comes from the same scenario run on the counted twin (auth-token-pairs.ts). */
+export type MwResult = Measurement & { identityCallsPer1000: number };
 
 export type MwRow = { scenario: string; connections: number; results: Partial<Record<PairName, MwResult>> };
 
@@ -34,10 +35,9 @@ export function formatMwTable(rows: readonly MwRow[]): string {
       const m = row.results[name];
       if (m === undefined) continue;
       const plus = added(rows, row, name);
-      const calls = (m.identityCalls * 1000) / m.requests;
       lines.push(
         `| ${row.scenario} | ${row.connections} | ${name} | ${fixed(m.rps, 1)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ` +
-          `${fixed(plus?.p50, 2)} | ${fixed(plus?.p99, 2)} | ${fixed(m.serverCpuMs, 3)} | ${fixed(calls, 1)} | ${m.requests} | ${statusText(m)} |`,
+          `${fixed(plus?.p50, 2)} | ${fixed(plus?.p99, 2)} | ${fixed(m.serverCpuMs, 3)} | ${fixed(m.identityCallsPer1000, 1)} | ${m.requests} | ${statusText(m)} |`,
       );
     }
     const { baton, python } = row.results;

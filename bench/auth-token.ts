@@ -3,7 +3,7 @@
 // Every scenario runs under --connections (queueing included), and the warm ones again with one
 // connection, where the added latency is the middleware's own per-request cost.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPair, type Pair, type PairName } from './auth-token-pairs.ts';
+import { startPair, type EchoUrls, type Pair, type PairName } from './auth-token-pairs.ts';
 import { formatChecks, formatMwTable, targetChecks, type MwRow } from './auth-token-table.ts';
 import { measure, type Load, type RequestSpec } from './measure.ts';
 import { keystoneInstalled } from './targets.ts';
@@ -14,7 +14,8 @@ export type MwScenario = {
   /** Runs again with one connection (the warm ones: there the target is per-request cost). */
   single: boolean;
   expired: boolean;
-  request(pair: Pair, serviceTokens: readonly string[]): RequestSpec;
+  /** The request, to the echo services at `urls` (the direct ones or their counted twins). */
+  request(urls: EchoUrls, pair: Pair, serviceTokens: readonly string[]): RequestSpec;
 };
 
 const get = (url: string, headers: Record<string, string> = {}): RequestSpec => ({ url, method: 'GET', headers: { accept: 'application/json', ...headers } });
@@ -26,38 +27,40 @@ function rotate(users: readonly string[], services?: readonly string[]): Record<
 }
 
 export const AUTH_TOKEN_SCENARIOS: readonly MwScenario[] = [
-  { name: 'mw-bare', title: 'echo app without the middleware', single: true, expired: false, request: (p) => get(`${p.cachedUrl}/noauth/v1/servers`) },
+  { name: 'mw-bare', title: 'echo app without the middleware', single: true, expired: false, request: (u) => get(`${u.cachedUrl}/noauth/v1/servers`) },
   {
     name: 'mw-valid-warm',
     title: 'valid user token, warm token cache',
     single: true,
     expired: false,
-    request: (p) => get(`${p.cachedUrl}/v1/servers`, { 'x-auth-token': p.userTokens[0]! }),
+    request: (u, p) => get(`${u.cachedUrl}/v1/servers`, { 'x-auth-token': p.userTokens[0]! }),
   },
   {
     name: 'mw-expired-service-warm',
     title: "expired user token + nova's X-Service-Token, warm token cache",
     single: true,
     expired: true,
-    request: (p, services) => get(`${p.cachedUrl}/v1/servers`, { 'x-auth-token': p.expiredUserTokens[0]!, 'x-service-token': services[0]! }),
+    request: (u, p, services) => get(`${u.cachedUrl}/v1/servers`, { 'x-auth-token': p.expiredUserTokens[0]!, 'x-service-token': services[0]! }),
   },
   {
     name: 'mw-valid-nocache',
     title: 'valid user tokens in turn, token_cache_time = -1',
     single: false,
     expired: false,
-    request: (p) => ({ ...get(`${p.nocacheUrl}/v1/servers`), rotateHeaders: rotate(p.userTokens) }),
+    request: (u, p) => ({ ...get(`${u.nocacheUrl}/v1/servers`), rotateHeaders: rotate(p.userTokens) }),
   },
   {
     name: 'mw-expired-service-nocache',
     title: "expired user tokens + nova's X-Service-Tokens in turn, token_cache_time = -1",
     single: false,
     expired: true,
-    request: (p, services) => ({ ...get(`${p.nocacheUrl}/v1/servers`), rotateHeaders: rotate(p.expiredUserTokens, services) }),
+    request: (u, p, services) => ({ ...get(`${u.nocacheUrl}/v1/servers`), rotateHeaders: rotate(p.expiredUserTokens, services) }),
   },
 ];
 
 export const AUTH_TOKEN_SUITE = 'auth-token';
+/** The run on the counted twin: a warm-up (its own cache), then the counted requests. */
+const COUNTED_LOAD = { warmupSeconds: 1, seconds: 3 } as const;
 
 /** The expired scenarios need the 10 s token past its expiry, and refused without a service token. */
 async function checkExpired(pair: Pair): Promise<void> {
@@ -66,7 +69,7 @@ async function checkExpired(pair: Pair): Promise<void> {
     console.log(`# waiting ${(wait / 1000).toFixed(1)} s for ${pair.name}'s short-lived demo token to expire`);
     await sleep(wait);
   }
-  const response = await fetch(`${pair.cachedUrl}/v1/servers`, { headers: { 'x-auth-token': pair.expiredUserTokens[0]! } });
+  const response = await fetch(`${pair.direct.cachedUrl}/v1/servers`, { headers: { 'x-auth-token': pair.expiredUserTokens[0]! } });
   await response.arrayBuffer();
   if (response.status !== 401) throw new Error(`${pair.name}: an expired demo token alone answered ${response.status}, not 401`);
 }
@@ -108,13 +111,17 @@ export async function runAuthTokenBench(options: AuthTokenBenchOptions): Promise
           // Issued now, so they are valid for the whole run whatever the wait before.
           const services = scenario.expired ? await pair.serviceTokens() : [];
           console.log(`# ${scenario.name} (${scenario.title}), ${connections} connection(s), on ${pair.name} ...`);
+          const m = await measure(scenario.request(pair.direct, pair, services), { ...load, connections });
           let before = 0;
           let after = 0;
-          const m = await measure(scenario.request(pair, services), { ...load, connections }, {
+          const counted = await measure(scenario.request(pair.counted, pair, services), { ...COUNTED_LOAD, connections }, {
             beforeMeasured: async () => void (before = await pair.identityCalls()),
             afterMeasured: async () => void (after = await pair.identityCalls()),
           });
-          row.results[pair.name] = { ...m, identityCalls: after - before };
+          // A count over failed requests would say nothing: then no figure ('-').
+          const countable = counted.requests > 0 && Object.keys(counted.statuses).every((status) => status === '200');
+          if (!countable) console.log(`# ${pair.name}: the counted run answered ${JSON.stringify(counted.statuses)}; no identity-call figure`);
+          row.results[pair.name] = { ...m, identityCallsPer1000: countable ? ((after - before) * 1000) / counted.requests : Number.NaN };
         }
         rows.push(row);
       }
