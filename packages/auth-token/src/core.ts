@@ -53,12 +53,12 @@ export class AuthTokenCore {
   readonly #roles: ReadonlySet<string>;
   readonly #rejection: ErrorResponse;
   // A cached token's data object is reused for every request with that token, so what it
-  // produces is built once per entry and shared (frozen): its headers, its identity, and the
-  // request context, keyed by the user's and the service's data and the verdict's flags.
-  readonly #userHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
-  readonly #serviceHeaders = new WeakMap<TokenData, Readonly<HeaderMap>>();
+  // produces is built once per entry and shared (frozen): its identity, the request context
+  // (keyed by the user's and the service's data and the verdict's flags), and the headers
+  // that context stands for.
   readonly #identities = new WeakMap<TokenData, TokenIdentity>();
   readonly #contexts = new WeakMap<object, WeakMap<object, Map<number, AuthContext>>>();
+  readonly #setHeaders = new WeakMap<AuthContext, Readonly<HeaderMap>>();
 
   constructor(options: AuthTokenCoreOptions) {
     if (typeof options.validator?.validate !== 'function') throw new TypeError('AuthTokenCore: validator.validate is required');
@@ -115,26 +115,18 @@ export class AuthTokenCore {
       const unavailable = user.unavailable || service?.unavailable === true;
       return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection };
     }
-    const set: HeaderMap = { 'X-Identity-Status': user.status };
-    if (user.status === 'Confirmed' && user.data !== null) Object.assign(set, this.#headersOf(user.data, 'user'));
-    if (service !== null) {
-      set['X-Service-Identity-Status'] = service.status;
-      if (service.status === 'Confirmed' && service.data !== null) Object.assign(set, this.#headersOf(service.data, 'service'));
+    let set = this.#setHeaders.get(context);
+    if (set === undefined) {
+      // The context stands for exactly this user and service data and these statuses.
+      const built: HeaderMap = { 'X-Identity-Status': user.status };
+      if (user.status === 'Confirmed' && user.data !== null) userHeaders(built, user.data, this.#options.includeServiceCatalog);
+      if (service !== null) {
+        built['X-Service-Identity-Status'] = service.status;
+        if (service.status === 'Confirmed' && service.data !== null) serviceHeaders(built, service.data);
+      }
+      this.#setHeaders.set(context, (set = Object.freeze(built)));
     }
     return { kind: 'allow', context, removeHeaders: SPOOFABLE_HEADERS, setHeaders: set };
-  }
-
-  #headersOf(data: TokenData, role: 'user' | 'service'): Readonly<HeaderMap> {
-    const memo = role === 'user' ? this.#userHeaders : this.#serviceHeaders;
-    let headers = memo.get(data);
-    if (headers === undefined) {
-      const built: HeaderMap = {};
-      if (role === 'user') userHeaders(built, data, this.#options.includeServiceCatalog);
-      else serviceHeaders(built, data);
-      headers = Object.freeze(built);
-      memo.set(data, headers);
-    }
-    return headers;
   }
 
   /** One token through identity (or the cache) and the local expiry check. */

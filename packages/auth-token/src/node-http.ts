@@ -13,44 +13,67 @@ export type NextFunction = (error?: unknown) => void;
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-const contexts = new WeakMap<IncomingMessage, AuthContext>();
+// Kept on the request under a symbol: a WeakMap entry per request costs the garbage
+// collector more than a property does, and this runs on every request.
+const CONTEXT = Symbol('baton.authContext');
+type WithContext = IncomingMessage & { [CONTEXT]?: AuthContext };
 
 /** The context the middleware attached to this request, or null if it did not run. */
 export function authContextOf(req: IncomingMessage): AuthContext | null {
-  return contexts.get(req) ?? null;
+  return (req as WithContext)[CONTEXT] ?? null;
+}
+
+/**
+ * Decides the request and, when it may go on, calls `proceed`; a rejection is answered here,
+ * a failure goes to `failed`. A warm request is decided synchronously: no promise, no extra
+ * turn of the event loop.
+ */
+function authenticateThen(
+  core: AuthTokenCore,
+  overrides: DecisionOverrides | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  proceed: () => void,
+  failed: (error: unknown) => void,
+): void {
+  const apply = (decision: AuthDecision): void => {
+    (req as WithContext)[CONTEXT] = decision.context;
+    if (decision.kind === 'reject') return send(res, decision.response);
+    rewriteRequestHeaders(req, decision.removeHeaders, decision.setHeaders);
+    challengeDownstream401(res, core.wwwAuthenticateUri);
+    proceed();
+  };
+  const headers = tokenHeadersOf(req.rawHeaders);
+  const cached = core.authenticateCached(headers, overrides);
+  if (cached !== undefined) apply(cached);
+  else core.authenticate(headers, overrides).then(apply, failed);
 }
 
 /** connect/Express middleware: `app.use(authTokenMiddleware(core))`. */
 export function authTokenMiddleware(core: AuthTokenCore, overrides?: DecisionOverrides): ConnectMiddleware {
   return function authToken(req, res, next) {
-    const apply = (decision: AuthDecision): void => {
-      contexts.set(req, decision.context);
-      if (decision.kind === 'reject') return send(res, decision.response);
-      rewriteRequestHeaders(req, decision.removeHeaders, decision.setHeaders);
-      challengeDownstream401(res, core.wwwAuthenticateUri);
-      next();
-    };
-    const headers = tokenHeadersOf(req.rawHeaders);
-    // A warm request is decided synchronously: no promise, no extra turn of the event loop.
-    const cached = core.authenticateCached(headers, overrides);
-    if (cached !== undefined) apply(cached);
-    else core.authenticate(headers, overrides).then(apply, next);
+    authenticateThen(core, overrides, req, res, next, next);
   };
 }
 
 /** Plain node:http: `createServer(withAuthToken(core, handler))`. */
 export function withAuthToken(core: AuthTokenCore, handler: RequestHandler, overrides?: DecisionOverrides): RequestHandler {
-  const middleware = authTokenMiddleware(core, overrides);
   return (req, res) =>
-    middleware(req, res, (error) => {
-      if (error !== undefined) return fail(res, error);
-      try {
-        const result = handler(req, res);
-        if (result instanceof Promise) result.catch((failure: unknown) => fail(res, failure));
-      } catch (failure) {
-        fail(res, failure);
-      }
-    });
+    authenticateThen(
+      core,
+      overrides,
+      req,
+      res,
+      () => {
+        try {
+          const result = handler(req, res);
+          if (result instanceof Promise) result.catch((failure: unknown) => fail(res, failure));
+        } catch (failure) {
+          fail(res, failure);
+        }
+      },
+      (error) => fail(res, error),
+    );
 }
 
 /** Wraps a handler so it only runs for service requests, else answers 403. */
@@ -81,11 +104,18 @@ function fail(res: ServerResponse, error: unknown): void {
 }
 
 // keystonemiddleware adds the challenge to 401s the service itself answers, so clients learn
-// where to authenticate whichever layer refused them.
+// where to authenticate whichever layer refused them. One shared function, reading its URI and
+// the writeHead it wraps from the response, instead of a closure per request.
+const CHALLENGE = Symbol('baton.challenge');
+type Challenged = ServerResponse & { [CHALLENGE]: { uri: string; writeHead: ServerResponse['writeHead'] } };
+
+function writeHeadWithChallenge(this: Challenged, ...args: Parameters<ServerResponse['writeHead']>): ServerResponse {
+  const { uri, writeHead } = this[CHALLENGE];
+  if (args[0] === 401 && !this.hasHeader('www-authenticate')) this.setHeader('WWW-Authenticate', `Keystone uri="${uri}"`);
+  return writeHead.apply(this, args);
+}
+
 function challengeDownstream401(res: ServerResponse, uri: string): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function writeHeadWithChallenge(this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (args[0] === 401 && !this.hasHeader('www-authenticate')) this.setHeader('WWW-Authenticate', `Keystone uri="${uri}"`);
-    return writeHead.apply(this, args);
-  } as ServerResponse['writeHead'];
+  (res as Challenged)[CHALLENGE] = { uri, writeHead: res.writeHead };
+  res.writeHead = writeHeadWithChallenge as ServerResponse['writeHead'];
 }

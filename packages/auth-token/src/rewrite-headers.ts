@@ -5,16 +5,18 @@ import type { IncomingMessage } from 'node:http';
 import { SPOOFABLE_HEADERS, type HeaderMap } from './headers.ts';
 
 const SPOOFABLE = new Set(SPOOFABLE_HEADERS);
-// Names come from the core's fixed set, so this stays a few dozen entries.
-const lowerCased = new Map<string, string>();
 
-function lower(name: string): string {
-  let out = lowerCased.get(name);
-  if (out === undefined) {
-    out = name.toLowerCase();
-    lowerCased.set(name, out);
+type Entry = readonly [name: string, lowerCased: string, value: string];
+// The core hands out one frozen map per verdict, so each is turned into a list once.
+const entriesOf = new WeakMap<Readonly<HeaderMap>, readonly Entry[]>();
+
+function entries(set: Readonly<HeaderMap>): readonly Entry[] {
+  let list = entriesOf.get(set);
+  if (list === undefined) {
+    list = Object.entries(set).map(([name, value]): Entry => [name, name.toLowerCase(), value]);
+    entriesOf.set(set, list);
   }
-  return out;
+  return list;
 }
 
 export function rewriteRequestHeaders(req: IncomingMessage, remove: readonly string[], set: Readonly<HeaderMap>): void {
@@ -36,9 +38,8 @@ export function rewriteRequestHeaders(req: IncomingMessage, remove: readonly str
     }
     raw.length = kept;
   }
-  for (const name in set) {
-    const value = set[name] as string;
-    headers[lower(name)] = value;
+  for (const [name, lowerCased, value] of entries(set)) {
+    headers[lowerCased] = value;
     raw.push(name, value);
   }
 }
