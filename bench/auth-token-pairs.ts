@@ -16,7 +16,7 @@ import { freePort } from '../test/interop/support/free-port.ts';
 import { callApi, issuePasswordToken } from '../test/interop/support/identity-api.ts';
 import { startKeystone } from '../test/interop/support/keystone.ts';
 import { startMemcached } from '../test/interop/support/memcached.ts';
-import { seedServiceUsers, type ServiceUsers } from '../test/interop/support/seed.ts';
+import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from '../test/interop/support/seed.ts';
 import { startBatonCommand, startCountingProxy, startUwsgi, type Running } from './auth-token-processes.ts';
 
 export type PairName = 'baton' | 'python';
@@ -86,23 +86,7 @@ const COUNTED_REGION = 'Counted';
 type Route = { url: string; region: string };
 
 function middlewareConf(route: Route, seeded: ServiceUsers, cacheTime: number, extra: readonly string[]): string {
-  return [
-    '[keystone_authtoken]',
-    `www_authenticate_uri = ${route.url}`,
-    'auth_type = password',
-    `auth_url = ${route.url}`,
-    `region_name = ${route.region}`,
-    'username = nova',
-    `password = ${seeded.nova.password}`,
-    'user_domain_name = Default',
-    'project_name = service',
-    'project_domain_name = Default',
-    'service_token_roles = service',
-    'service_token_roles_required = true',
-    `token_cache_time = ${cacheTime}`,
-    ...extra,
-    '',
-  ].join('\n');
+  return novaAuthtokenConf(route.url, seeded, [`region_name = ${route.region}`, `token_cache_time = ${cacheTime}`, ...extra]);
 }
 
 /** Identity endpoints for every interface in region Counted, all at the proxy. */

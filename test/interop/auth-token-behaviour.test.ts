@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { callApi, issuePasswordToken } from './support/identity-api.ts';
 import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
 import { stopChild } from './support/processes.ts';
-import { seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
@@ -55,24 +55,9 @@ export async function startEchoService(configText: string): Promise<{ url: strin
   };
 }
 
-export function serviceConf(target: { url: string }, seeded: ServiceUsers, extra = ''): string {
+export function serviceConf(target: { url: string }, seeded: ServiceUsers): string {
   // allow_expired_window mirrors the identity's [token] value so cached allow_expired results die with the window.
-  return [
-    '[keystone_authtoken]',
-    `www_authenticate_uri = ${target.url}`,
-    `auth_url = ${target.url}`,
-    'username = nova',
-    `password = ${seeded.nova.password}`,
-    'user_domain_name = Default',
-    'project_name = service',
-    'project_domain_name = Default',
-    'service_token_roles = service',
-    'service_token_roles_required = true',
-    'http_connect_timeout = 10',
-    `allow_expired_window = ${WINDOW}`,
-    extra,
-    '',
-  ].join('\n');
+  return novaAuthtokenConf(target.url, seeded, ['http_connect_timeout = 10', `allow_expired_window = ${WINDOW}`]);
 }
 
 type Echo = { headers: Record<string, string>; context: { isService: boolean } };

@@ -35,3 +35,25 @@ export async function seedServiceUsers(target: { url: string; adminPassword: str
   const demo = await seedUser('demo', 'demo', memberRoleId);
   return { serviceRoleId, memberRoleId, nova, demo };
 }
+
+/**
+ * A service's [keystone_authtoken] section: nova's credentials (role service) against the
+ * identity at `url`, with service_token_roles_required, plus `extra` option lines.
+ */
+export function novaAuthtokenConf(url: string, seeded: ServiceUsers, extra: readonly string[] = []): string {
+  return [
+    '[keystone_authtoken]',
+    `www_authenticate_uri = ${url}`,
+    'auth_type = password',
+    `auth_url = ${url}`,
+    'username = nova',
+    `password = ${seeded.nova.password}`,
+    'user_domain_name = Default',
+    'project_name = service',
+    'project_domain_name = Default',
+    'service_token_roles = service',
+    'service_token_roles_required = true',
+    ...extra,
+    '',
+  ].join('\n');
+}
