@@ -11,7 +11,7 @@ import { issuePasswordToken } from './support/identity-api.ts';
 import { startTarget, type IdentityTarget } from './support/identity-target.ts';
 import { SYSTEM_PYTHON } from './support/keystone.ts';
 import { stopChild } from './support/processes.ts';
-import { seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
 
 const KSM_ECHO = fileURLToPath(new URL('./python/ksm_echo.py', import.meta.url));
 const EXPIRATION = 6;
@@ -39,21 +39,7 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
     seeded = await seedServiceUsers(target);
     dir = await mkdtemp(join(tmpdir(), 'baton-ksm-'));
     const conf = join(dir, 'ksm.conf');
-    await writeFile(conf, [
-      '[keystone_authtoken]',
-      `www_authenticate_uri = ${target.url}`,
-      'auth_type = password',
-      `auth_url = ${target.url}`,
-      'username = nova',
-      `password = ${seeded.nova.password}`,
-      'user_domain_name = Default',
-      'project_name = service',
-      'project_domain_name = Default',
-      'interface = public',
-      'service_token_roles = service',
-      'service_token_roles_required = true',
-      '',
-    ].join('\n'));
+    await writeFile(conf, novaAuthtokenConf(target.url, seeded, ['interface = public']));
     child = spawn(SYSTEM_PYTHON, [KSM_ECHO, conf], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -16,7 +16,7 @@ import { issuePasswordToken } from './support/identity-api.ts';
 import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
 import { SYSTEM_PYTHON } from './support/keystone.ts';
 import { stopChild } from './support/processes.ts';
-import { seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
 
 /** The issue's load: 200 concurrent callers for 30 s (bounded by time and by the callers). */
 const LOAD_SECONDS = 30;
@@ -40,8 +40,7 @@ type Receiver = { url: string; close(): Promise<void> };
 
 /** A service guarded by @baton/auth-token that answers with what the middleware decided. */
 async function batonReceiver(target: IdentityTarget, seeded: ServiceUsers): Promise<Receiver> {
-  const text = ['[keystone_authtoken]', ...credentials(target, seeded), 'service_token_roles_required = true', `www_authenticate_uri = ${target.url}`];
-  const { config } = loadConfigText(text.join('\n'), [keystoneAuthtokenGroup], 'cinder.conf');
+  const { config } = loadConfigText(novaAuthtokenConf(target.url, seeded), [keystoneAuthtokenGroup], 'cinder.conf');
   const authToken: AuthToken = createAuthToken(config.keystone_authtoken, { logger: { warn: () => undefined, info: () => undefined } });
   const server: Server = createServer(
     withAuthToken(authToken.core, (req, res) => {
