@@ -16,23 +16,14 @@ import { issuePasswordToken } from './support/identity-api.ts';
 import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
 import { SYSTEM_PYTHON } from './support/keystone.ts';
 import { stopChild } from './support/processes.ts';
-import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import { novaAuthtokenConf, novaCredentials, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
 
 /** The issue's load: 200 concurrent callers for 30 s (bounded by time and by the callers). */
 const LOAD_SECONDS = 30;
 
-const credentials = (target: IdentityTarget, seeded: ServiceUsers, authUrl = target.url) => [
-  `auth_url = ${authUrl}`,
-  'username = nova',
-  `password = ${seeded.nova.password}`,
-  'user_domain_name = Default',
-  'project_name = service',
-  'project_domain_name = Default',
-];
-
 /** nova.conf's [service_user], loaded by @baton/config. */
 function serviceUserConfig(target: IdentityTarget, seeded: ServiceUsers, send: boolean, authUrl = target.url) {
-  const text = ['[service_user]', `send_service_user_token = ${send}`, 'auth_type = password', ...credentials(target, seeded, authUrl)];
+  const text = ['[service_user]', `send_service_user_token = ${send}`, ...novaCredentials(authUrl, seeded)];
   return loadConfigText(text.join('\n'), [serviceUserGroup], 'nova.conf').config;
 }
 

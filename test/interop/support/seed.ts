@@ -36,6 +36,19 @@ export async function seedServiceUsers(target: { url: string; adminPassword: str
   return { serviceRoleId, memberRoleId, nova, demo };
 }
 
+/** Option lines for nova's password credentials against the identity at `url` (any auth section). */
+export function novaCredentials(url: string, seeded: ServiceUsers): string[] {
+  return [
+    'auth_type = password',
+    `auth_url = ${url}`,
+    'username = nova',
+    `password = ${seeded.nova.password}`,
+    'user_domain_name = Default',
+    'project_name = service',
+    'project_domain_name = Default',
+  ];
+}
+
 /**
  * A service's [keystone_authtoken] section: nova's credentials (role service) against the
  * identity at `url`, with service_token_roles_required, plus `extra` option lines.
@@ -44,13 +57,7 @@ export function novaAuthtokenConf(url: string, seeded: ServiceUsers, extra: read
   return [
     '[keystone_authtoken]',
     `www_authenticate_uri = ${url}`,
-    'auth_type = password',
-    `auth_url = ${url}`,
-    'username = nova',
-    `password = ${seeded.nova.password}`,
-    'user_domain_name = Default',
-    'project_name = service',
-    'project_domain_name = Default',
+    ...novaCredentials(url, seeded),
     'service_token_roles = service',
     'service_token_roles_required = true',
     ...extra,
