@@ -11,12 +11,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBaton } from '../test/interop/support/baton.ts';
-import { freePort } from '../test/interop/support/free-port.ts';
-import { callApi, issuePasswordToken } from '../test/interop/support/identity-api.ts';
-import { startKeystone } from '../test/interop/support/keystone.ts';
-import { startMemcached } from '../test/interop/support/memcached.ts';
-import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from '../test/interop/support/seed.ts';
+import {
+  startBaton,
+  freePort,
+  callApi,
+  issuePasswordToken,
+  startKeystone,
+  startMemcached,
+  novaAuthtokenConf,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 import { startBatonCommand, startCountingProxy, startUwsgi, type Running } from './auth-token-processes.ts';
 
 export type PairName = 'baton' | 'python';

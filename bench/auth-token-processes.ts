@@ -4,43 +4,14 @@ import { fork, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopChild, waitForHttp } from '../test/interop/support/processes.ts';
-import { uwsgiIni } from '../test/interop/support/uwsgi.ts';
+import { stopChild, waitForHttp, uwsgiIni } from '@baton/test-support';
 
-export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
+export { REPO_ROOT, startBatonCommand } from '@baton/test-support';
+
 const READY_MS = 60_000;
 
+/** Anything the benchmark started: where it answers, and how to stop it. */
 export type Running = { url: string; stop(): Promise<void> };
-
-/** `baton <args>` in its own process group; resolves once it prints "listening on <url>". */
-export async function startBatonCommand(args: readonly string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  const stop = () => stopChild(child);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening on" within ${READY_MS} ms`)), READY_MS);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        output += chunk;
-        const match = /listening on (\S+)/.exec(output);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`exited with ${String(code)}`));
-      });
-    });
-    return { url, stop };
-  } catch (error) {
-    await stop();
-    throw new Error(`baton ${args.join(' ')} did not start: ${output.slice(-2000)}`, { cause: error });
-  }
-}
 
 export type UwsgiApp = {
   dir: string;

@@ -1,8 +1,5 @@
 import { existsSync } from 'node:fs';
-import { startBaton } from '../test/interop/support/baton.ts';
-import { issuePasswordToken } from '../test/interop/support/identity-api.ts';
-import { startKeystone } from '../test/interop/support/keystone.ts';
-import { seedServiceUsers } from '../test/interop/support/seed.ts';
+import { startBaton, issuePasswordToken, startKeystone, seedServiceUsers } from '@baton/test-support';
 
 export type BenchTargetName = 'baton' | 'keystone';
 

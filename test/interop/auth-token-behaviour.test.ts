@@ -1,19 +1,22 @@
 // One behavioural suite for Baton's auth-token middleware (through `baton echo-service`),
 // run against the real Keystone (uwsgi) and against Baton's identity service.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { callApi, issuePasswordToken } from './support/identity-api.ts';
-import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
-import { stopChild } from './support/processes.ts';
-import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import {
+  callApi,
+  issuePasswordToken,
+  TARGET_NAMES,
+  startTarget,
+  type IdentityTarget,
+  startBatonCommand,
+  novaAuthtokenConf,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
 // Long enough for the seeding helper to finish with one admin token on the real Keystone.
 const EXPIRATION = 10;
 // Wide enough that the in-window cases finish inside it on a loaded 2-core CI machine.
@@ -26,30 +29,11 @@ export async function startEchoService(configText: string): Promise<{ url: strin
   const dir = await mkdtemp(join(tmpdir(), 'baton-echo-'));
   const configPath = join(dir, 'service.conf');
   await writeFile(configPath, configText);
-  const child: ChildProcess = spawn(process.execPath, [BATON_BIN, 'echo-service', '--config', configPath, '--port', '0'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`echo-service did not start: ${stderr}`)), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`echo-service exited with ${code}: ${stderr}`)));
-  });
+  const running = await startBatonCommand(['echo-service', '--config', configPath, '--port', '0']);
   return {
-    url,
+    url: running.url,
     async stop() {
-      await stopChild(child);
+      await running.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -70,6 +54,7 @@ for (const name of TARGET_NAMES) {
     let expiredDemo: string;
     let revokedDemo: string;
     let issuedAt: number;
+    let novaToken: string;
 
     const token = async (user: 'nova' | 'demo') =>
       (await issuePasswordToken(target.url, user, seeded[user].password, { project: seeded[user].project })).token;
@@ -84,11 +69,6 @@ for (const name of TARGET_NAMES) {
       target = await startTarget(name, { expiration: EXPIRATION, allowExpiredWindow: WINDOW });
       seeded = await seedServiceUsers(target);
       echo = await startEchoService(serviceConf(target, seeded));
-      issuedAt = Date.now();
-      expiredDemo = await token('demo');
-      revokedDemo = await token('demo');
-      const admin = (await issuePasswordToken(target.url, 'admin', target.adminPassword, { project: 'admin' })).token;
-      await callApi('DELETE', `${target.url}/auth/tokens`, { token: admin, headers: { 'x-subject-token': revokedDemo }, expect: 204 });
     });
     after(async () => {
       await echo?.stop();
@@ -143,23 +123,31 @@ for (const name of TARGET_NAMES) {
     });
 
     describe('after the user token expired', () => {
+      // The tokens are issued here, not in the suite's set-up, so the in-window cases run
+      // right after expiry whatever time the earlier cases took on a loaded machine.
       before(async () => {
+        issuedAt = Date.now();
+        expiredDemo = await token('demo');
+        revokedDemo = await token('demo');
+        const admin = (await issuePasswordToken(target.url, 'admin', target.adminPassword, { project: 'admin' })).token;
+        await callApi('DELETE', `${target.url}/auth/tokens`, { token: admin, headers: { 'x-subject-token': revokedDemo }, expect: 204 });
         await sleep(issuedAt + EXPIRATION * 1000 + 1200 - Date.now());
+        novaToken = await token('nova');
+      });
+
+      it('expired user token + service token with the role: 200, both identities exposed', async () => {
+        const { status, echo: e } = await get('/v1', { 'X-Auth-Token': expiredDemo, 'X-Service-Token': novaToken });
+        assert.equal(status, 200);
+        assert.equal(e.headers['x-user-id'], seeded.demo.userId);
+        assert.equal(e.headers['x-service-user-id'], seeded.nova.userId);
+        assert.equal(e.headers['x-service-roles'], 'service');
+        assert.equal(e.context.isService, true);
       });
 
       it('expired token alone: 401', async () => {
         const response = await get('/v1', { 'X-Auth-Token': expiredDemo });
         assert.equal(response.status, 401);
         assert.deepEqual(response.body, UNAUTHORIZED);
-      });
-
-      it('expired user token + service token with the role: 200, both identities exposed', async () => {
-        const { status, echo: e } = await get('/v1', { 'X-Auth-Token': expiredDemo, 'X-Service-Token': await token('nova') });
-        assert.equal(status, 200);
-        assert.equal(e.headers['x-user-id'], seeded.demo.userId);
-        assert.equal(e.headers['x-service-user-id'], seeded.nova.userId);
-        assert.equal(e.headers['x-service-roles'], 'service');
-        assert.equal(e.context.isService, true);
       });
 
       it('expired user token + service token without the role: 401 (required and not)', async () => {

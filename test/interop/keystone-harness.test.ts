@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { issuePasswordToken, validateStatus } from './support/identity-api.ts';
-import { seedServiceUsers, startKeystone } from './support/keystone.ts';
-import type { RealKeystone } from './support/keystone.ts';
+import {
+  issuePasswordToken,
+  validateStatus,
+  seedServiceUsers,
+  startKeystone,
+  type RealKeystone,
+} from '@baton/test-support';
 
 describe('real Keystone harness', { timeout: 180_000 }, () => {
   let keystone: RealKeystone;

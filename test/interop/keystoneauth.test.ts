@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { issuePasswordToken } from './support/identity-api.ts';
-import { TARGET_NAMES, startTarget } from './support/identity-target.ts';
-import type { IdentityTarget } from './support/identity-target.ts';
-import { SYSTEM_PYTHON } from './support/keystone.ts';
-import { runCommand } from './support/processes.ts';
-import { seedServiceUsers } from './support/seed.ts';
-import type { ServiceUsers } from './support/seed.ts';
+import {
+  issuePasswordToken,
+  TARGET_NAMES,
+  startTarget,
+  type IdentityTarget,
+  SYSTEM_PYTHON,
+  runCommand,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 
-const PROBE = fileURLToPath(new URL('./support/ksa-probe.py', import.meta.url));
+const PROBE = fileURLToPath(import.meta.resolve('@baton/test-support/ksa-probe.py'));
 
 type ProbeOutput = { user_id: string; project_id: string; endpoint: string; request_url: string; status: number; projects: string[] };
 

@@ -7,11 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { issuePasswordToken } from './support/identity-api.ts';
-import { startTarget, type IdentityTarget } from './support/identity-target.ts';
-import { SYSTEM_PYTHON } from './support/keystone.ts';
-import { stopChild } from './support/processes.ts';
-import { novaAuthtokenConf, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import {
+  issuePasswordToken,
+  startTarget,
+  type IdentityTarget,
+  SYSTEM_PYTHON,
+  stopChild,
+  novaAuthtokenConf,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 
 const KSM_ECHO = fileURLToPath(new URL('./python/ksm_echo.py', import.meta.url));
 const EXPIRATION = 6;

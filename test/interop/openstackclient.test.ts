@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { issuePasswordToken, validateStatus } from './support/identity-api.ts';
-import { TARGET_NAMES, startTarget } from './support/identity-target.ts';
-import type { IdentityTarget } from './support/identity-target.ts';
-import { openstack } from './support/openstack-cli.ts';
-import type { Credentials } from './support/openstack-cli.ts';
+import {
+  issuePasswordToken,
+  validateStatus,
+  TARGET_NAMES,
+  startTarget,
+  type IdentityTarget,
+  openstack,
+  type Credentials,
+} from '@baton/test-support';
 
 // The real python3-openstackclient against each identity service. Every CLI call
 // costs 1-2 s (Python start-up plus its own password auth), so each step is one call.

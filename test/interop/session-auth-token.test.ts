@@ -11,12 +11,19 @@ import { after, before, describe, it } from 'node:test';
 import { authContextOf, createAuthToken, withAuthToken, type AuthToken } from '@baton/auth-token';
 import { keystoneAuthtokenGroup, loadConfigText, serviceUserGroup } from '@baton/config';
 import { Session, StaticTokenAuth, UnauthorizedError, loadServiceUser, type AuthPlugin } from '@baton/session';
-import { countingProxy } from '../../packages/session/test/support/counting-proxy.ts';
-import { issuePasswordToken } from './support/identity-api.ts';
-import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
-import { SYSTEM_PYTHON } from './support/keystone.ts';
-import { stopChild } from './support/processes.ts';
-import { novaAuthtokenConf, novaCredentials, seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import {
+  countingProxy,
+  issuePasswordToken,
+  TARGET_NAMES,
+  startTarget,
+  type IdentityTarget,
+  SYSTEM_PYTHON,
+  stopChild,
+  novaAuthtokenConf,
+  novaCredentials,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 
 /** The issue's load: 200 concurrent callers for 30 s (bounded by time and by the callers). */
 const LOAD_SECONDS = 30;

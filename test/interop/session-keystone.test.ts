@@ -14,10 +14,17 @@ import {
   TokenAuth,
   loadServiceUser,
 } from '@baton/session';
-import { countingProxy, type CountingProxy } from '../../packages/session/test/support/counting-proxy.ts';
-import { callApi, issuePasswordToken } from './support/identity-api.ts';
-import { TARGET_NAMES, startTarget, type IdentityTarget } from './support/identity-target.ts';
-import { seedServiceUsers, type ServiceUsers } from './support/seed.ts';
+import {
+  countingProxy,
+  type CountingProxy,
+  callApi,
+  issuePasswordToken,
+  TARGET_NAMES,
+  startTarget,
+  type IdentityTarget,
+  seedServiceUsers,
+  type ServiceUsers,
+} from '@baton/test-support';
 
 for (const name of TARGET_NAMES) {
   describe(`@baton/session against ${name}`, { timeout: 240_000 }, () => {

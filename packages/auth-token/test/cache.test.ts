@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { CachedValidator, cacheKey, createAuthToken, MemoryCache, type TokenData, type ValidateFn } from '../src/index.ts';
 import { decodeEntry, encodeEntry, entryLifetime } from '../src/validation-cache.ts';
-import { startMemcached, type Memcached } from '../../../test/interop/support/memcached.ts';
+import { startMemcached, type Memcached } from '@baton/test-support';
 import { quietLogger, sleep, startStack, type Stack } from './support/stack.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 

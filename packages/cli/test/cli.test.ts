@@ -1,11 +1,11 @@
 // The `baton` command as a user runs it: a child process, real files, real ports.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { startBatonCommand } from '@baton/test-support';
 
 const BIN = new URL('../bin/baton.js', import.meta.url).pathname;
 
@@ -14,31 +14,8 @@ function baton(...args: string[]) {
 }
 
 /** Starts `baton identity serve` and resolves with its URL once it prints it. */
-async function serve(config: string, ...extra: string[]) {
-  const child = spawn(process.execPath, [BIN, 'identity', 'serve', '--config', config, '--port', '0', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
+function serve(config: string, ...extra: string[]) {
+  return startBatonCommand(['identity', 'serve', '--config', config, '--port', '0', ...extra], { readyMs: 30_000 });
 }
 
 describe('baton CLI', () => {

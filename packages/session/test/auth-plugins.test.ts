@@ -9,7 +9,7 @@ import {
   v3Url,
   type AccessInfo,
 } from '../src/index.ts';
-import { ADMIN_PASSWORD } from '../../identity/test/support/identity.ts';
+import { ADMIN_PASSWORD } from '@baton/test-support';
 import { startLiveIdentity, type LiveIdentity } from './support/live-identity.ts';
 
 /** Asks identity itself what a token is (GET /v3/auth/tokens as admin). */

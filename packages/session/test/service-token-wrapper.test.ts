@@ -9,7 +9,7 @@ import {
   StaticTokenAuth,
   loadServiceUser,
 } from '../src/index.ts';
-import { ADMIN_PASSWORD } from '../../identity/test/support/identity.ts';
+import { ADMIN_PASSWORD } from '@baton/test-support';
 import { startLiveIdentity, startTargetServer, type LiveIdentity, type TargetServer } from './support/live-identity.ts';
 
 describe('ServiceTokenAuthWrapper against Baton identity', () => {

@@ -2,7 +2,7 @@
 // service-token deployment has, plus helpers to issue tokens and count identity calls.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProjectUser, startTestIdentity, type TestIdentity } from '../../../identity/test/support/identity.ts';
+import { createProjectUser, startTestIdentity, type TestIdentity } from '@baton/test-support';
 import type { KeystoneAuthtokenConfig } from '../../src/index.ts';
 
 export interface Stack {

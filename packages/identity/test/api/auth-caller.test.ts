@@ -1,7 +1,7 @@
 // GET /v3/auth/catalog, /v3/auth/projects, /v3/auth/domains, /v3/auth/system: what the caller may scope to.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '@baton/test-support';
 
 describe('/v3/auth/* for the caller', () => {
   let t: TestIdentity;

@@ -11,7 +11,7 @@ import {
   passwordBody,
   startTestIdentity,
   type TestIdentity,
-} from '../support/identity.ts';
+} from '@baton/test-support';
 
 const GENERIC_401 = { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } };
 

@@ -1,7 +1,7 @@
 // /v3/users/{user_id}/application_credentials through the HTTP API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { issueToken, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
 import { adminCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;

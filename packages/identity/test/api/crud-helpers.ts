@@ -1,7 +1,7 @@
 // Shared by the crud-*.test.ts files: authenticated inject() calls against the real app.
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { adminToken, createProjectUser, issueToken, json, type TestIdentity } from '../support/identity.ts';
+import { adminToken, createProjectUser, issueToken, json, type TestIdentity } from '@baton/test-support';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,7 +1,7 @@
 // Users, groups, membership and self-service password change through the HTTP API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { issueToken, passwordBody, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { issueToken, passwordBody, startTestIdentity, type TestIdentity } from '@baton/test-support';
 import { adminCaller, assertError, BASE, callerWith, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;

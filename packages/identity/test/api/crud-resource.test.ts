@@ -1,7 +1,7 @@
 // Domains and projects through the HTTP API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { startTestIdentity, type TestIdentity } from '@baton/test-support';
 import { adminCaller, assertError, BASE, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;

@@ -2,7 +2,7 @@
 // with the shapes and links Keystone returns.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { startTestIdentity, type TestIdentity } from '@baton/test-support';
 import { adminCaller, assertError, BASE, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createIdentityApp, REDACTED_HEADERS } from '../../src/index.ts';
-import { ADMIN_PASSWORD, adminToken, passwordBody, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { ADMIN_PASSWORD, adminToken, passwordBody, startTestIdentity, type TestIdentity } from '@baton/test-support';
 
 describe('logging', () => {
   let t: TestIdentity;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { IdentityService, createIdentityApp } from '../../src/index.ts';
-import { adminToken, createProjectUser, issueToken, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { adminToken, createProjectUser, issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
 
 describe('several identity nodes', () => {
   let a: TestIdentity;

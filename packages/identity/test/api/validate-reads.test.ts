@@ -5,7 +5,7 @@ import { after, before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FernetKeyRepository } from '@baton/fernet';
-import { DIALECTS, adminToken, createProjectUser, issueToken, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { DIALECTS, adminToken, createProjectUser, issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
 
 for (const dialect of DIALECTS) describe(`what a validation reads (${dialect})`, () => {
   let t: TestIdentity;

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DIALECTS, adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '../support/identity.ts';
+import { DIALECTS, adminToken, createProjectUser, issueToken, json, startTestIdentity, type TestIdentity } from '@baton/test-support';
 
 function validate(t: TestIdentity, caller: string, subject: string | null, query = '', method: 'GET' | 'HEAD' | 'DELETE' = 'GET') {
   const headers: Record<string, string> = { 'x-auth-token': caller };

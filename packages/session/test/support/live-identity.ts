@@ -6,7 +6,7 @@ import {
   createProjectUser,
   startTestIdentity,
   type TestIdentity,
-} from '../../../identity/test/support/identity.ts';
+} from '@baton/test-support';
 
 export interface LiveIdentity {
   identity: TestIdentity;

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 export type CommandResult = { code: number | null; stdout: string; stderr: string };
 
@@ -91,4 +93,64 @@ export async function waitForHttp(url: string, timeoutMs: number, stillRunning: 
       await sleep(100);
     }
   }
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
+
+export type Running = {
+  /** The first URL the process printed after "listening on". */
+  url: string;
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = { cwd?: string; env?: NodeJS.ProcessEnv; readyMs?: number; waitFor?: RegExp };
+
+/**
+ * The one way tests and benchmarks start a long-running process: in its own process group
+ * (so stop() reaches any workers it forks), resolved once its output matches `waitFor`
+ * (default: "listening on <url>"). On failure the process is stopped and the error carries
+ * the tail of its output.
+ */
+export async function startProcess(command: string, args: readonly string[], opts: StartOptions = {}): Promise<Running> {
+  const waitFor = opts.waitFor ?? /listening on (\S+)/;
+  const readyMs = opts.readyMs ?? 60_000;
+  const child = spawn(command, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const stop = () => stopChild(child);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${String(waitFor)} within ${readyMs} ms`)), readyMs);
+      const onData = (chunk: string): void => {
+        output += chunk;
+        const match = waitFor.exec(output);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[1] ?? '');
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', onData);
+      child.stderr.setEncoding('utf8').on('data', onData);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`exited (${String(code ?? signal)}) before it was ready`));
+      });
+    });
+    return { url, child, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`${command} ${args.join(' ')} did not start; output:\n${output.slice(-3000)}`, { cause: error });
+  }
+}
+
+/** `baton <args>` as a user runs it, through startProcess. */
+export function startBatonCommand(args: readonly string[], opts: StartOptions = {}): Promise<Running> {
+  return startProcess(process.execPath, [BATON_BIN, ...args], opts);
 }

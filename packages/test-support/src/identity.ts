@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { FernetKeyRepository } from '@baton/fernet';
-import { IdentityService, bootstrap, createIdentityApp, type BootstrapResult, type IdentityConfig } from '../../src/index.ts';
+import { IdentityService, bootstrap, createIdentityApp, type BootstrapResult, type IdentityConfig } from '@baton/identity';
 
 export const ADMIN_PASSWORD = 'admin-secret';
 

@@ -1,13 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
-import { runChecked, stopChild } from './processes.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BATON_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'baton.js');
+import { BATON_BIN, REPO_ROOT, runChecked, startBatonCommand } from './processes.ts';
 
 export type BatonOptions = { expiration?: number; allowExpiredWindow?: number; workers?: number };
 
@@ -70,42 +65,11 @@ export async function startBaton(opts: BatonOptions = {}): Promise<BatonIdentity
     ]);
     const serveArgs = ['identity', 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', String(port)];
     if (opts.workers !== undefined) serveArgs.push('--workers', String(opts.workers));
-    const child = spawn(process.execPath, [BATON_BIN, ...serveArgs], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening on ${baseUrl}" within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      const onData = (chunk: string): void => {
-        output += chunk;
-        if (output.includes(`listening on ${baseUrl}`)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.setEncoding('utf8').on('data', onData);
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`baton identity serve exited (${String(code ?? signal)}) before listening`));
-      });
-    });
+    const running = await startBatonCommand(serveArgs, { waitFor: new RegExp(`listening on (${baseUrl.replace(/[.]/g, '\\.')})`), readyMs: READY_TIMEOUT_MS });
     const stop = async (): Promise<void> => {
-      await stopChild(child);
+      await running.stop();
       await rm(stateDir, { recursive: true, force: true });
     };
-    try {
-      await ready;
-    } catch (error) {
-      await stop();
-      throw new Error(`baton identity serve did not start; output:\n${output.slice(-3000)}`, { cause: error });
-    }
     return { url, baseUrl, adminPassword: ADMIN_PASSWORD, stateDir, configPath, stop };
   } catch (error) {
     await rm(stateDir, { recursive: true, force: true });
