@@ -1,5 +1,7 @@
 import { createEntity, findRoleId, grantProjectRole, issuePasswordToken } from './identity-api.ts';
 
+const FRESH_MARGIN_MS = 5_000;
+
 export type SeededUser = { userId: string; projectId: string; username: string; password: string; project: string };
 
 export type ServiceUsers = { serviceRoleId: string; memberRoleId: string; nova: SeededUser; demo: SeededUser };
@@ -11,24 +13,33 @@ export type ServiceUsers = { serviceRoleId: string; memberRoleId: string; nova: 
  */
 export async function seedServiceUsers(target: { url: string; adminPassword: string }): Promise<ServiceUsers> {
   const { url } = target;
-  const { token } = await issuePasswordToken(url, 'admin', target.adminPassword, { project: 'admin' });
+  // Suites use user tokens of a few seconds; on a loaded machine one admin token may not
+  // outlive the seeding, so each call takes a token with a few seconds still to live.
+  let admin = { token: '', expiresAt: 0 };
+  const fresh = async (): Promise<string> => {
+    if (admin.expiresAt - Date.now() < FRESH_MARGIN_MS) {
+      const issued = await issuePasswordToken(url, 'admin', target.adminPassword, { project: 'admin' });
+      admin = { token: issued.token, expiresAt: Date.parse(issued.body.token.expires_at) };
+    }
+    return admin.token;
+  };
   // Keystone's bootstrap makes admin, member and reader but not service; whatever a
   // bootstrap already made is reused, the rest is created.
   const role = async (name: string): Promise<string> =>
-    (await findRoleId(url, token, name)) ?? (await createEntity(url, token, 'roles', 'role', { name }));
+    (await findRoleId(url, await fresh(), name)) ?? (await createEntity(url, await fresh(), 'roles', 'role', { name }));
   const serviceRoleId = await role('service');
   const memberRoleId = await role('member');
 
   const seedUser = async (username: string, project: string, roleId: string): Promise<SeededUser> => {
-    const projectId = await createEntity(url, token, 'projects', 'project', { name: project, domain_id: 'default' });
+    const projectId = await createEntity(url, await fresh(), 'projects', 'project', { name: project, domain_id: 'default' });
     const password = `${username}-secret`;
-    const userId = await createEntity(url, token, 'users', 'user', {
+    const userId = await createEntity(url, await fresh(), 'users', 'user', {
       name: username,
       domain_id: 'default',
       password,
       default_project_id: projectId,
     });
-    await grantProjectRole(url, token, projectId, userId, roleId);
+    await grantProjectRole(url, await fresh(), projectId, userId, roleId);
     return { userId, projectId, username, password, project };
   };
   const nova = await seedUser('nova', 'service', serviceRoleId);
