@@ -1,0 +1,151 @@
+// Checks that need the running identity service: the services' credentials are tried for
+// real, and the roles their tokens carry are compared with what the receivers require and
+// with what identity's policy needs to validate tokens.
+import { SessionConfigError, type AccessInfo, type AuthPlugin } from '@baton/session';
+import type { ServiceConfig } from './files.ts';
+import type { Finding } from './findings.ts';
+import { failureOf, type IdentityClient } from './identity-client.ts';
+import { isSource, pluginOf } from './service-checks.ts';
+
+interface Signed {
+  readonly service: ServiceConfig;
+  readonly section: string;
+  readonly access: AccessInfo;
+}
+
+export async function checkLive(services: readonly ServiceConfig[], client: IdentityClient, withAdmin: boolean): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const senders: Signed[] = [];
+  for (const service of services) {
+    const auth = service.serviceUserAuth;
+    if (!isSource(service) || auth === null || service.serviceUser?.send_service_user_token !== true) continue;
+    const signed = await signIn(client, service, auth.section, pluginOf(auth.values, auth.section), 'service-user-auth-failed', findings);
+    if (signed !== null) senders.push(signed);
+  }
+  for (const service of services) {
+    if (service.authtoken === null) continue;
+    const signed = await signIn(client, service, 'keystone_authtoken', pluginOf(service.authtoken, 'keystone_authtoken'), 'authtoken-auth-failed', findings);
+    if (signed !== null) findings.push(...checkCanValidate(signed));
+  }
+  for (const sender of senders) findings.push(...checkSenderRoles(sender, services));
+  if (withAdmin) findings.push(...checkRolesExist(services, await client.roleNames()));
+  return findings;
+}
+
+async function signIn(
+  client: IdentityClient,
+  service: ServiceConfig,
+  section: string,
+  plugin: AuthPlugin | SessionConfigError | null,
+  id: 'service-user-auth-failed' | 'authtoken-auth-failed',
+  findings: Finding[],
+): Promise<Signed | null> {
+  // Incomplete sections were already reported from the file.
+  if (plugin === null || plugin instanceof SessionConfigError) return null;
+  try {
+    return { service, section, access: await client.authenticate(plugin) };
+  } catch (error) {
+    const failure = failureOf(error);
+    const what = id === 'service-user-auth-failed' ? `${service.name} cannot get a service token, so its long operations fail once the user's token expires` : `${service.name} cannot validate the tokens it receives, so every request to it fails`;
+    findings.push({
+      id,
+      severity: 'error',
+      location: { file: service.file, section, user: userOf(service, section) },
+      why: `${what}: ${failure.detail}.`,
+      fix: failure.kind === 'unreachable'
+        ? `Point auth_url in [${section}] at the identity service, or start it.`
+        : `Correct username, password and domains in [${section}], or reset the user's password: openstack user set --password-prompt ${userOf(service, section) ?? 'USER'}`,
+    });
+    return null;
+  }
+}
+
+function userOf(service: ServiceConfig, section: string): string | undefined {
+  const values = section === 'keystone_authtoken' ? service.authtoken : service.serviceUserAuth?.values;
+  return values?.username ?? values?.user_id ?? undefined;
+}
+
+function roleNamesOf(access: AccessInfo): string[] {
+  return (access.body.roles ?? []).map((r) => r.name).filter((n): n is string => n !== undefined);
+}
+
+/** `openstack role add` for the user and scope of this token. */
+function roleAddCommand(access: AccessInfo, role: string): string {
+  const { user, project, domain, system } = access.body;
+  const who = `--user ${user?.name ?? user?.id ?? 'USER'}${user?.domain?.name === undefined ? '' : ` --user-domain ${user.domain.name}`}`;
+  const where = project !== undefined
+    ? `--project ${project.name ?? project.id}${project.domain?.name === undefined ? '' : ` --project-domain ${project.domain.name}`}`
+    : domain !== undefined ? `--domain ${domain.name ?? domain.id}` : system !== undefined ? '--system all' : '--project service';
+  return `openstack role add ${who} ${where} ${role}`;
+}
+
+/** Keystone's identity:validate_token: admin, service, a system reader, or the token's own user. */
+function checkCanValidate(signed: Signed): Finding[] {
+  const roles = new Set(roleNamesOf(signed.access).map((r) => r.toLowerCase()));
+  const systemReader = signed.access.body.system !== undefined && roles.has('reader');
+  if (roles.has('service') || roles.has('admin') || systemReader) return [];
+  const user = signed.access.body.user?.name ?? userOf(signed.service, signed.section);
+  return [{
+    id: 'authtoken-cannot-validate',
+    severity: 'error',
+    location: { file: signed.service.file, section: signed.section, user },
+    why: `Identity's policy lets only a user with role service or admin validate other users' tokens (identity:validate_token), and ${user} has ${describeRoles(signed.access)}, so every request to ${signed.service.name} fails.`,
+    fix: roleAddCommand(signed.access, 'service'),
+  }];
+}
+
+function describeRoles(access: AccessInfo): string {
+  const roles = roleNamesOf(access);
+  return roles.length === 0 ? 'no role' : `only ${roles.join(', ')}`;
+}
+
+/** The middleware compares role names exactly: the sender's token needs one of each receiver's roles. */
+function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[]): Finding[] {
+  const held = new Set(roleNamesOf(sender.access));
+  const lacking = new Map<string, ServiceConfig[]>();
+  for (const receiver of services) {
+    const wanted = receiver.authtoken?.service_token_roles ?? [];
+    if (receiver.file === sender.service.file || wanted.length === 0 || wanted.some((r) => held.has(r))) continue;
+    const key = wanted.join(',');
+    lacking.set(key, [...(lacking.get(key) ?? []), receiver]);
+  }
+  const user = sender.access.body.user?.name ?? userOf(sender.service, sender.section);
+  return [...lacking].map(([roles, receivers]) => ({
+    id: 'service-user-lacks-service-role' as const,
+    severity: 'error' as const,
+    location: { file: sender.service.file, section: sender.section, user },
+    why:
+      `${receivers.map((r) => r.name).join(', ')} accept${receivers.length === 1 ? 's' : ''} an expired user token from ${sender.service.name} only if its service token carries one of service_token_roles = ${roles}, ` +
+      `and ${user} has ${describeRoles(sender.access)}.`,
+    fix: roleAddCommand(sender.access, roles.split(',')[0] as string),
+  }));
+}
+
+function checkRolesExist(services: readonly ServiceConfig[], existing: readonly string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const service of services) {
+    const wanted = service.authtoken?.service_token_roles ?? [];
+    const fixed = wanted.map((role) => (existing.includes(role) ? role : (existing.find((e) => e.toLowerCase() === role.toLowerCase()) ?? role)));
+    for (const role of wanted) {
+      if (existing.includes(role)) continue;
+      const near = existing.find((e) => e.toLowerCase() === role.toLowerCase());
+      const location = { file: service.file, section: 'keystone_authtoken', option: 'service_token_roles' };
+      findings.push(near === undefined
+        ? {
+          id: 'service-token-role-missing',
+          severity: 'error',
+          location,
+          why: `Role ${role} does not exist in identity, so no service token can carry it and ${service.name} will not treat it as a service's.`,
+          fix: `openstack role create ${role}`,
+        }
+        : {
+          id: 'service-token-role-case',
+          severity: 'error',
+          location,
+          why: `Identity's role is named ${near}, not ${role}; the middleware compares names exactly, so no service token matches.`,
+          fix: `service_token_roles = ${fixed.join(',')}`,
+        });
+    }
+  }
+  return findings;
+}
