@@ -27,8 +27,9 @@ export async function checkLive(services: readonly ServiceConfig[], client: Iden
     const signed = await signIn(client, service, 'keystone_authtoken', pluginOf(service.authtoken, 'keystone_authtoken'), 'authtoken-auth-failed', findings);
     if (signed !== null) findings.push(...checkCanValidate(signed));
   }
-  for (const sender of senders) findings.push(...checkSenderRoles(sender, services));
-  if (withAdmin) findings.push(...checkRolesExist(services, await client.roleNames()));
+  const existing = withAdmin ? await client.roleNames() : null;
+  for (const sender of senders) findings.push(...checkSenderRoles(sender, services, existing));
+  if (existing !== null) findings.push(...checkRolesExist(services, existing));
   return findings;
 }
 
@@ -99,13 +100,19 @@ function describeRoles(access: AccessInfo): string {
   return roles.length === 0 ? 'no role' : `only ${roles.join(', ')}`;
 }
 
-/** The middleware compares role names exactly: the sender's token needs one of each receiver's roles. */
-function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[]): Finding[] {
+/**
+ * The middleware compares role names exactly: the sender's token needs one of each receiver's
+ * roles. When identity's roles are known, a receiver naming the sender's role in another case
+ * is left to service-token-role-case, whose fix (the spelling) is the right one.
+ */
+function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[], existing: readonly string[] | null): Finding[] {
   const held = new Set(roleNamesOf(sender.access));
+  const heldLower = new Set([...held].map((r) => r.toLowerCase()));
+  const misspelt = (role: string) => existing !== null && !existing.includes(role) && heldLower.has(role.toLowerCase());
   const lacking = new Map<string, ServiceConfig[]>();
   for (const receiver of services) {
     const wanted = receiver.authtoken?.service_token_roles ?? [];
-    if (receiver.file === sender.service.file || wanted.length === 0 || wanted.some((r) => held.has(r))) continue;
+    if (receiver.file === sender.service.file || wanted.length === 0 || wanted.some((r) => held.has(r) || misspelt(r))) continue;
     const key = wanted.join(',');
     lacking.set(key, [...(lacking.get(key) ?? []), receiver]);
   }
@@ -117,15 +124,20 @@ function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[]): F
     why:
       `${receivers.map((r) => r.name).join(', ')} accept${receivers.length === 1 ? 's' : ''} an expired user token from ${sender.service.name} only if its service token carries one of service_token_roles = ${roles}, ` +
       `and ${user} has ${describeRoles(sender.access)}.`,
-    fix: roleAddCommand(sender.access, roles.split(',')[0] as string),
+    fix: roleAddCommand(sender.access, spelling(roles.split(',')[0] as string, existing)),
   }));
+}
+
+/** The role as identity spells it, when only the case differs. */
+function spelling(role: string, existing: readonly string[] | null): string {
+  return existing?.find((e) => e.toLowerCase() === role.toLowerCase()) ?? role;
 }
 
 function checkRolesExist(services: readonly ServiceConfig[], existing: readonly string[]): Finding[] {
   const findings: Finding[] = [];
   for (const service of services) {
     const wanted = service.authtoken?.service_token_roles ?? [];
-    const fixed = wanted.map((role) => (existing.includes(role) ? role : (existing.find((e) => e.toLowerCase() === role.toLowerCase()) ?? role)));
+    const fixed = wanted.map((role) => (existing.includes(role) ? role : spelling(role, existing)));
     for (const role of wanted) {
       if (existing.includes(role)) continue;
       const near = existing.find((e) => e.toLowerCase() === role.toLowerCase());
