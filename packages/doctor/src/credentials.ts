@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PasswordAuthOptions } from '@baton/session';
+import { CredentialsError } from './errors.ts';
 
 /** The --os-* options the doctor takes, by their clouds.yaml `auth` key. */
 export const CREDENTIAL_KEYS = [
@@ -30,11 +31,6 @@ export interface CredentialSources {
   /** Values of --os-auth-url, --os-username, … */
   readonly flags: CredentialValues;
   readonly env: Readonly<Record<string, string | undefined>>;
-}
-
-/** clouds.yaml or the cloud named in it is wrong; the message says which and where. */
-export class CredentialsError extends Error {
-  readonly code = 'ERR_DOCTOR_CREDENTIALS';
 }
 
 export type Resolved =

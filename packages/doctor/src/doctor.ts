@@ -3,7 +3,8 @@
 // out); `runDoctor` is what the CLI calls with paths and credentials.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CredentialsError, resolveCredentials, type CredentialSources } from './credentials.ts';
+import { resolveCredentials, type CredentialSources } from './credentials.ts';
+import { CredentialsError } from './errors.ts';
 import { parseDuration } from './duration.ts';
 import { readIdentityFile, readServiceFile, type IdentityConfig, type ServiceConfig } from './files.ts';
 import type { Finding } from './findings.ts';
