@@ -58,6 +58,12 @@ function writeFiles(dir: string, url: string, seeded: ServiceUsers): void {
       '[paste_deploy]', 'flavor = keystone',
       '[glance_store]', 'stores = file,http', 'default_store = file', 'filesystem_store_datadir = /var/lib/glance/images/',
     ],
+    // Planted: placement validates tokens as a user identity does not have.
+    'placement.conf': [
+      '[DEFAULT]', 'debug = false',
+      '[placement_database]', 'connection = mysql+pymysql://placement:secret@controller/placement',
+      ...authtoken({ ...seeded.nova, username: 'ghost' }, ['service_token_roles_required = true']),
+    ],
     // Planted: neutron validates tokens as demo, whom identity's policy does not let validate.
     'neutron.conf': [
       '[DEFAULT]', 'core_plugin = ml2', 'notify_nova_on_port_status_changes = true',
@@ -76,6 +82,7 @@ const EXPECTED = [
   'fernet-rotation-too-fast error keystone.conf fernet_tokens max_active_keys ',
   'service-token-roles-not-required warning glance-api.conf keystone_authtoken service_token_roles_required ',
   'authtoken-auth-failed error cinder.conf keystone_authtoken  nova',
+  'authtoken-auth-failed error placement.conf keystone_authtoken  ghost',
   'authtoken-cannot-validate error neutron.conf keystone_authtoken  demo',
   // demo holds no spelling of service; nova's `service` is glance's `Service` in another case.
   'service-user-lacks-service-role error cinder.conf service_user  demo',
@@ -102,7 +109,7 @@ for (const name of TARGET_NAMES) {
     it('finds the planted problems in real-style files and identity state, and nothing else', async () => {
       const findings = await runDoctor({
         configs: [target.configPath],
-        services: ['nova.conf', 'cinder.conf', 'glance-api.conf', 'neutron.conf'].map((f) => ({ file: join(dir, f) })),
+        services: ['nova.conf', 'cinder.conf', 'glance-api.conf', 'neutron.conf', 'placement.conf'].map((f) => ({ file: join(dir, f) })),
         credentials: {
           flags: { auth_url: target.url, username: 'admin', password: target.adminPassword, project_name: 'admin', user_domain_name: 'Default', project_domain_name: 'Default' },
           env: {},
@@ -112,6 +119,10 @@ for (const name of TARGET_NAMES) {
       assert.deepEqual(findings.map(concern).sort(), EXPECTED);
       const caseOnly = findings.find((f) => f.id === 'service-token-role-case');
       assert.equal(caseOnly?.fix, 'service_token_roles = service');
+      // Identity's users API tells a missing user from a wrong password.
+      const ghost = findings.find((f) => f.location.user === 'ghost');
+      assert.match(ghost?.why ?? '', /: user ghost does not exist in domain Default\.$/);
+      assert.match(findings.find((f) => f.id === 'authtoken-auth-failed' && f.location.user === 'nova')?.why ?? '', /answered 401/);
       // The fix grants the role as identity spells it, never a role that does not exist.
       const fixes = findings.filter((f) => f.id === 'service-user-lacks-service-role').map((f) => f.fix);
       assert.deepEqual(fixes, Array(2).fill('openstack role add --user demo --user-domain Default --project demo --project-domain Default service'));

@@ -19,6 +19,8 @@ export interface IdentityClient {
   adminAccess(): Promise<AccessInfo>;
   /** Every role name in identity (GET /v3/roles, as the admin). */
   roleNames(): Promise<readonly string[]>;
+  /** Whether the domain (by id, else by name) has a user of that name (GET /v3/users, as the admin). */
+  userExists(name: string, domain: { readonly id?: string | undefined; readonly name?: string | undefined }): Promise<boolean>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -48,6 +50,18 @@ export class SessionIdentityClient implements IdentityClient {
     const response = await this.#session.get(`${this.#authUrl}/roles`);
     const body = response.json<{ roles?: { name?: unknown }[] }>();
     return (body.roles ?? []).map((r) => r.name).filter((n): n is string => typeof n === 'string');
+  }
+
+  async userExists(name: string, domain: { readonly id?: string | undefined; readonly name?: string | undefined }): Promise<boolean> {
+    this.#requireAdmin();
+    let domainId = domain.id;
+    if (domainId === undefined) {
+      const found = await this.#session.get(`${this.#authUrl}/domains?name=${encodeURIComponent(domain.name ?? '')}`);
+      domainId = found.json<{ domains?: { id?: string }[] }>().domains?.[0]?.id;
+      if (domainId === undefined) return false;
+    }
+    const users = await this.#session.get(`${this.#authUrl}/users?name=${encodeURIComponent(name)}&domain_id=${encodeURIComponent(domainId)}`);
+    return (users.json<{ users?: unknown[] }>().users ?? []).length > 0;
   }
 
   #requireAdmin(): PasswordAuth {

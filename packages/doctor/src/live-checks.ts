@@ -1,7 +1,7 @@
 // Checks that need the running identity service: the services' credentials are tried for
 // real, and the roles their tokens carry are compared with what the receivers require and
 // with what identity's policy needs to validate tokens.
-import { SessionConfigError, type AccessInfo, type AuthPlugin } from '@baton/session';
+import { SessionConfigError, type AccessInfo, type AuthSectionValues } from '@baton/session';
 import type { ServiceConfig } from './files.ts';
 import type { Finding } from './findings.ts';
 import { failureOf, type IdentityClient } from './identity-client.ts';
@@ -19,12 +19,12 @@ export async function checkLive(services: readonly ServiceConfig[], client: Iden
   for (const service of services) {
     const auth = service.serviceUserAuth;
     if (!isSource(service) || auth === null || service.serviceUser?.send_service_user_token !== true) continue;
-    const signed = await signIn(client, service, auth.section, pluginOf(auth.values, auth.section), 'service-user-auth-failed', findings);
+    const signed = await signIn(client, withAdmin, service, auth.section, auth.values, 'service-user-auth-failed', findings);
     if (signed !== null) senders.push(signed);
   }
   for (const service of services) {
     if (service.authtoken === null) continue;
-    const signed = await signIn(client, service, 'keystone_authtoken', pluginOf(service.authtoken, 'keystone_authtoken'), 'authtoken-auth-failed', findings);
+    const signed = await signIn(client, withAdmin, service, 'keystone_authtoken', service.authtoken, 'authtoken-auth-failed', findings);
     if (signed !== null) findings.push(...checkCanValidate(signed));
   }
   const existing = withAdmin ? await client.roleNames() : null;
@@ -35,28 +35,50 @@ export async function checkLive(services: readonly ServiceConfig[], client: Iden
 
 async function signIn(
   client: IdentityClient,
+  withAdmin: boolean,
   service: ServiceConfig,
   section: string,
-  plugin: AuthPlugin | SessionConfigError | null,
+  values: AuthSectionValues,
   id: 'service-user-auth-failed' | 'authtoken-auth-failed',
   findings: Finding[],
 ): Promise<Signed | null> {
+  const plugin = pluginOf(values, section);
   // Incomplete sections were already reported from the file.
   if (plugin === null || plugin instanceof SessionConfigError) return null;
   try {
     return { service, section, access: await client.authenticate(plugin) };
   } catch (error) {
     const failure = failureOf(error);
-    const what = id === 'service-user-auth-failed' ? `${service.name} cannot get a service token, so its long operations fail once the user's token expires` : `${service.name} cannot validate the tokens it receives, so every request to it fails`;
+    const user = userOf(service, section);
+    const what = id === 'service-user-auth-failed'
+      ? `${service.name} cannot get a service token, so its long operations fail once the user's token expires`
+      : `${service.name} cannot validate the tokens it receives, so every request to it fails`;
+    const absent = failure.kind === 'rejected' && withAdmin ? await missingUser(client, values) : null;
     findings.push({
       id,
       severity: 'error',
-      location: { file: service.file, section, user: userOf(service, section) },
-      why: `${what}: ${failure.detail}.`,
-      fix: failure.kind === 'unreachable'
-        ? `Point auth_url in [${section}] at the identity service, or start it.`
-        : `Correct username, password and domains in [${section}], or reset the user's password: openstack user set --password-prompt ${userOf(service, section) ?? 'USER'}`,
+      location: { file: service.file, section, user },
+      why: absent === null ? `${what}: ${failure.detail}.` : `${what}: user ${absent.name} does not exist in domain ${absent.domain}.`,
+      fix: absent !== null
+        ? `openstack user create --domain ${absent.domain} --password-prompt ${absent.name}   (then give it role service: openstack role add --user ${absent.name} --user-domain ${absent.domain} --project PROJECT service)`
+        : failure.kind === 'unreachable'
+          ? `Point auth_url in [${section}] at the identity service, or start it.`
+          : `Correct username, password and domains in [${section}], or reset the user's password: openstack user set --password-prompt ${user ?? 'USER'}`,
     });
+    return null;
+  }
+}
+
+/** The user a refused section names, when identity has no such user (asked as the admin). */
+async function missingUser(client: IdentityClient, values: AuthSectionValues): Promise<{ name: string; domain: string } | null> {
+  const name = values.username;
+  if (typeof name !== 'string' || name === '' || (values.user_id ?? '') !== '') return null;
+  const id = values.user_domain_id ?? ((values.user_domain_name ?? null) === null ? values.default_domain_id : undefined) ?? undefined;
+  const domainName = values.user_domain_name ?? values.default_domain_name ?? undefined;
+  try {
+    return (await client.userExists(name, { id: id ?? undefined, name: domainName ?? undefined })) ? null : { name, domain: domainName ?? id ?? 'default' };
+  } catch {
+    // The lookup only sharpens the message: without it the refusal is reported as it came.
     return null;
   }
 }

@@ -65,6 +65,14 @@ describe('baton doctor against a running Baton identity', () => {
       assert.match(f.fix, /openstack user set --password-prompt cinder/);
     });
 
+    test('a service user that does not exist in identity, told apart from a wrong password', async () => {
+      const dir = writeDeployment(d, { 'nova.conf': ['username = ghost'] });
+      const f = only(await doctorOn(d, dir), 'service-user-auth-failed');
+      assert.deepEqual(f.location, { file: join(dir, 'nova.conf'), section: 'service_user', user: 'ghost' });
+      assert.match(f.why, /: user ghost does not exist in domain Default\.$/);
+      assert.match(f.fix, /^openstack user create --domain Default --password-prompt ghost /);
+    });
+
     test('a service user without any role the receivers require', async () => {
       const dir = writeDeployment(d, { 'nova.conf': credentials(d.url, 'weak') });
       const findings = await doctorOn(d, dir);
