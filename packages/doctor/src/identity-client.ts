@@ -12,6 +12,13 @@ import {
   type PasswordAuthOptions,
 } from '@baton/session';
 
+/** One effective role assignment of a user, with names (GET /v3/role_assignments?include_names). */
+export interface RoleAssignment {
+  readonly role: string;
+  /** The project's name and its domain's name, for a project assignment. */
+  readonly project?: { readonly name: string; readonly domain: string };
+}
+
 export interface IdentityClient {
   /** A real token request with a plugin built from a config section (POST /v3/auth/tokens). */
   authenticate(plugin: AuthPlugin): Promise<AccessInfo>;
@@ -21,6 +28,8 @@ export interface IdentityClient {
   roleNames(): Promise<readonly string[]>;
   /** Whether the domain (by id, else by name) has a user of that name (GET /v3/users, as the admin). */
   userExists(name: string, domain: { readonly id?: string | undefined; readonly name?: string | undefined }): Promise<boolean>;
+  /** The user's effective role assignments, with names (as the admin). */
+  roleAssignments(userId: string): Promise<readonly RoleAssignment[]>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -62,6 +71,18 @@ export class SessionIdentityClient implements IdentityClient {
     }
     const users = await this.#session.get(`${this.#authUrl}/users?name=${encodeURIComponent(name)}&domain_id=${encodeURIComponent(domainId)}`);
     return (users.json<{ users?: unknown[] }>().users ?? []).length > 0;
+  }
+
+  async roleAssignments(userId: string): Promise<readonly RoleAssignment[]> {
+    this.#requireAdmin();
+    const response = await this.#session.get(`${this.#authUrl}/role_assignments?user.id=${encodeURIComponent(userId)}&effective&include_names`);
+    type Row = { role?: { name?: string }; scope?: { project?: { name?: string; domain?: { name?: string } } } };
+    return (response.json<{ role_assignments?: Row[] }>().role_assignments ?? []).flatMap((row) => {
+      const role = row.role?.name;
+      if (role === undefined) return [];
+      const project = row.scope?.project;
+      return [project?.name === undefined ? { role } : { role, project: { name: project.name, domain: project.domain?.name ?? 'default' } }];
+    });
   }
 
   #requireAdmin(): PasswordAuth {

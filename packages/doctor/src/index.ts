@@ -10,7 +10,7 @@ export type { IdentityConfig, Read, ServiceConfig } from './files.ts';
 export { LOW_ALLOW_EXPIRED_WINDOW } from './identity-checks.ts';
 export type { IdentityLimits } from './identity-checks.ts';
 export { SessionIdentityClient } from './identity-client.ts';
-export type { IdentityClient } from './identity-client.ts';
+export type { IdentityClient, RoleAssignment } from './identity-client.ts';
 export { CREDENTIAL_KEYS, cloudsYamlPaths, resolveCredentials } from './credentials.ts';
 export { CredentialsError } from './errors.ts';
 export type { DoctorErrorCode } from './errors.ts';

@@ -4,7 +4,7 @@
 import { SessionConfigError, type AccessInfo, type AuthSectionValues } from '@baton/session';
 import type { ServiceConfig } from './files.ts';
 import type { Finding } from './findings.ts';
-import { failureOf, type IdentityClient } from './identity-client.ts';
+import { failureOf, type IdentityClient, type RoleAssignment } from './identity-client.ts';
 import { isSource, pluginOf } from './service-checks.ts';
 
 interface Signed {
@@ -28,7 +28,7 @@ export async function checkLive(services: readonly ServiceConfig[], client: Iden
     if (signed !== null) findings.push(...checkCanValidate(signed));
   }
   const existing = withAdmin ? await client.roleNames() : null;
-  for (const sender of senders) findings.push(...checkSenderRoles(sender, services, existing));
+  for (const sender of senders) findings.push(...(await checkSenderRoles(client, sender, services, existing)));
   if (existing !== null) findings.push(...checkRolesExist(services, existing));
   return findings;
 }
@@ -127,7 +127,7 @@ function describeRoles(access: AccessInfo): string {
  * roles. When identity's roles are known, a receiver naming the sender's role in another case
  * is left to service-token-role-case, whose fix (the spelling) is the right one.
  */
-function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[], existing: readonly string[] | null): Finding[] {
+async function checkSenderRoles(client: IdentityClient, sender: Signed, services: readonly ServiceConfig[], existing: readonly string[] | null): Promise<Finding[]> {
   const held = new Set(roleNamesOf(sender.access));
   const heldLower = new Set([...held].map((r) => r.toLowerCase()));
   const misspelt = (role: string) => existing !== null && !existing.includes(role) && heldLower.has(role.toLowerCase());
@@ -139,6 +139,8 @@ function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[], ex
     lacking.set(key, [...(lacking.get(key) ?? []), receiver]);
   }
   const user = sender.access.body.user?.name ?? userOf(sender.service, sender.section);
+  const userId = sender.access.body.user?.id;
+  const elsewhere = lacking.size > 0 && existing !== null && userId !== undefined ? await client.roleAssignments(userId).catch(() => []) : [];
   return [...lacking].map(([roles, receivers]) => ({
     id: 'service-user-lacks-service-role' as const,
     severity: 'error' as const,
@@ -146,8 +148,15 @@ function checkSenderRoles(sender: Signed, services: readonly ServiceConfig[], ex
     why:
       `${receivers.map((r) => r.name).join(', ')} accept${receivers.length === 1 ? 's' : ''} an expired user token from ${sender.service.name} only if its service token carries one of service_token_roles = ${roles}, ` +
       `and ${user} has ${describeRoles(sender.access)}.`,
-    fix: roleAddCommand(sender.access, spelling(roles.split(',')[0] as string, existing)),
+    fix: scopeFix(sender.section, roles.split(','), elsewhere) ?? roleAddCommand(sender.access, spelling(roles.split(',')[0] as string, existing)),
   }));
+}
+
+/** When the user holds a wanted role on another project, the scope in the file is what is wrong. */
+function scopeFix(section: string, wanted: readonly string[], assignments: readonly RoleAssignment[]): string | undefined {
+  const there = assignments.find((a) => a.project !== undefined && wanted.includes(a.role))?.project;
+  if (there === undefined) return undefined;
+  return `In [${section}]: project_name = ${there.name} and project_domain_name = ${there.domain} (the user holds the role there; its token is scoped elsewhere)`;
 }
 
 /** The role as identity spells it, when only the case differs. */

@@ -15,13 +15,19 @@ export interface Deployment {
   close(): Promise<void>;
 }
 
-/** Users: nova, cinder, glance with role service; weak with member only (each on project <name>-project). */
+/**
+ * Users: nova, cinder, glance with role service; weak with member only (each on project
+ * <name>-project); misscoped with member on its own project and service on nova-project.
+ */
 export async function startDeployment(): Promise<Deployment> {
   const identity = await startTestIdentity();
   const address = await identity.app.listen({ port: 0, host: '127.0.0.1' });
-  for (const [name, role] of [['nova', 'service'], ['cinder', 'service'], ['glance', 'service'], ['weak', 'member']] as const) {
-    await createProjectUser(identity, name, role);
+  const made = new Map<string, { userId: string; projectId: string }>();
+  for (const [name, role] of [['nova', 'service'], ['cinder', 'service'], ['glance', 'service'], ['weak', 'member'], ['misscoped', 'member']] as const) {
+    made.set(name, await createProjectUser(identity, name, role));
   }
+  const service = await identity.service.assignment.getRoleByName('service');
+  await identity.service.assignment.grant({ kind: 'user', id: made.get('misscoped')!.userId }, { kind: 'project', id: made.get('nova')!.projectId }, service.id);
   return { identity, url: `${address}/v3`, keyRepository: join(identity.dir, 'fernet-keys'), close: () => identity.close() };
 }
 

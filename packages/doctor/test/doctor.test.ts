@@ -81,6 +81,12 @@ describe('baton doctor against a running Baton identity', () => {
       assert.match(f.why, /^cinder, glance accept an expired user token from nova only if .*service_token_roles = service, and weak has only member, reader\.$/);
       assert.equal(f.fix, 'openstack role add --user weak --user-domain Default --project weak-project --project-domain Default service');
     });
+    test('a service user holding the role on another project than its token is scoped to', async () => {
+      const dir = writeDeployment(d, { 'cinder.conf': credentials(d.url, 'misscoped') });
+      const f = only(await doctorOn(d, dir), 'service-user-lacks-service-role');
+      assert.deepEqual(f.location, { file: join(dir, 'cinder.conf'), section: 'service_user', user: 'misscoped' });
+      assert.equal(f.fix, 'In [service_user]: project_name = nova-project and project_domain_name = Default (the user holds the role there; its token is scoped elsewhere)');
+    });
   });
 
   describe('receiving services ([keystone_authtoken])', () => {
