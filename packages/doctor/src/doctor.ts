@@ -52,7 +52,15 @@ export async function diagnose(input: DoctorInput, identity: IdentityAccess): Pr
         : { id: 'admin-credentials-rejected', severity: 'error', location: {}, why: `Identity refused the admin credentials (${failure.detail}), so roles were not checked.`, fix: 'Pass working admin credentials: --os-cloud NAME, the OS_* variables of an admin openrc, or --os-username/--os-password/--os-project-name.' });
     }
   }
-  if (input.services.length > 0) findings.push(...(await checkLive(input.services, identity.client, admin)));
+  if (input.services.length > 0) {
+    try {
+      findings.push(...(await checkLive(input.services, identity.client, admin)));
+    } catch (error) {
+      // Something that answers at the auth URL but is not an identity service (HTML, a proxy's error page).
+      if (!(error instanceof Error)) throw error;
+      findings.push({ id: 'identity-unreachable', severity: 'error', location: {}, why: `Identity gave an answer the doctor could not use (${error.message}), so users and roles were not checked.`, fix: 'Check that --os-auth-url and the services\' auth_url point at the Identity API v3, e.g. http://HOST:5000/v3' });
+    }
+  }
   return findings;
 }
 

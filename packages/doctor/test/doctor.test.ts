@@ -2,6 +2,8 @@
 // 127.0.0.1 and the services' files, one planted problem per test.
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '@baton/test-support';
@@ -261,6 +263,30 @@ describe('baton doctor against a running Baton identity', () => {
       const findings = await doctorOn(d, writeDeployment(d), { credentials: adminFlags(d.url, 'wrong') });
       assert.match(only(findings, 'admin-credentials-rejected').why, /401/);
       assert.equal(findings.length, 1);
+    });
+
+    test('an auth URL that hands out tokens but is no Identity API: reported, file findings kept', async () => {
+      // Fault injection: tokens are issued, every other answer is an HTML page.
+      const fake = createServer((req, res) => {
+        if (req.method === 'POST') {
+          const expires = new Date(Date.now() + 3600_000).toISOString();
+          res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'fake' });
+          res.end(JSON.stringify({ token: { expires_at: expires, user: { id: 'u', name: 'nova' }, roles: [{ id: 'r', name: 'service' }] } }));
+        } else {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end('<html>proxy</html>');
+        }
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v3`;
+        const dir = writeDeployment({ ...d, url }, { 'nova.conf': ['send_service_user_token = false'] });
+        const findings = await doctorOn(d, dir, { credentials: adminFlags(url) });
+        assert.match(only(findings, 'identity-unreachable').why, /^Identity gave an answer the doctor could not use/);
+        only(findings, 'send-service-user-token-false');
+      } finally {
+        await new Promise((resolve) => fake.close(resolve));
+      }
     });
 
     test('identity unreachable', async () => {
