@@ -8,6 +8,7 @@ import * as config from '@baton/config';
 import * as identity from '@baton/identity';
 import * as authToken from '@baton/auth-token';
 import * as session from '@baton/session';
+import * as doctor from '@baton/doctor';
 
 const packages: Record<string, { errors: Record<string, unknown> }> = {
   '@baton/fernet': fernet,
@@ -16,6 +17,7 @@ const packages: Record<string, { errors: Record<string, unknown> }> = {
   '@baton/identity': identity,
   '@baton/auth-token': authToken,
   '@baton/session': session,
+  '@baton/doctor': doctor,
 };
 
 /** code → class name, for every error class of a package that has a code of its own. */

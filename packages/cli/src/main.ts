@@ -1,6 +1,7 @@
 // The `baton` command.
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerManage } from './commands/manage.ts';
@@ -16,6 +17,7 @@ registerIdentity(program);
 registerManage(program);
 registerEchoService(program);
 registerDemo(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,8 @@ export type IdentityTarget = {
   url: string;
   /** Password of `admin` (project `admin`, role `admin`, domain Default). */
   adminPassword: string;
+  /** Its keystone.conf (tokens, key repository), for checks that read identity's files. */
+  configPath: string;
   stop(): Promise<void>;
 };
 
@@ -22,5 +24,5 @@ export async function startTarget(name: TargetName, opts: TargetOptions = {}): P
   const started = name === 'keystone'
     ? await startKeystone({ expiration, allowExpiredWindow, processes })
     : await startBaton({ expiration, allowExpiredWindow, workers: processes });
-  return { name, url: started.url, adminPassword: started.adminPassword, stop: started.stop };
+  return { name, url: started.url, adminPassword: started.adminPassword, configPath: started.configPath, stop: started.stop };
 }
