@@ -57,6 +57,8 @@ export function registerIdentity(program: Command): void {
     .action((options: ServeOptions) =>
       serveWithWorkers({
         workers: options.workers,
+        host: options.host,
+        port: options.port,
         name: 'identity',
         check: () => loadKeystoneConfig(options.config),
         start: () => serveIdentity(options),
