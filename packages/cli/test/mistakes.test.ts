@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors as sessionErrors } from '@baton/session';
-import { BATON_BIN, runCommand } from '@baton/test-support';
+import { BATON_BIN, runCommand, startBatonCommand } from '@baton/test-support';
 import { describeError } from '../src/errors.ts';
 
 const STACK_FRAME = /^\s+at /m;
@@ -95,6 +95,36 @@ describe('baton explains mistakes instead of crashing', () => {
     assert.equal(unreadable.code, 2);
     assert.equal(unreadable.stderr, `baton: cannot read config file ${folder}: is a directory\n`);
     assert.deepEqual([...missing.written, ...unreadable.written], []);
+  });
+
+  it('every config error is reported at once, and a typo warns once with the name it meant', async () => {
+    const bad = join(dir, 'bad.conf');
+    writeFileSync(bad, '[token]\nexpiration = soon\nexpiraton = 5\n[fernet_tokens]\nmax_active_keys = 0\n');
+    const r = await baton(['manage', 'fernet-setup', '--config', bad]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      [
+        'baton: 2 errors in the configuration:',
+        `  ${bad}:5: [fernet_tokens] max_active_keys = "0": expected an integer >= 1`,
+        `  ${bad}:2: [token] expiration = "soon": expected an integer >= 0`,
+        `  warning: ${bad}:3: [token] expiraton: unknown option, ignored; did you mean \`expiration\`?`,
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(r.written, []);
+
+    // `up` loads its config three times (keys, bootstrap, serve): the warning shows once.
+    const stateDir = join(dir, 'typo-state');
+    mkdirSync(stateDir);
+    writeFileSync(join(stateDir, 'keystone.conf'), `[DEFAULT]\nstate_path = ${stateDir}\n[identity]\npassword_hash_rounds = 4\n[token]\nexpiraton = 5\n`);
+    const up = await startBatonCommand(['up', '--state-dir', stateDir, '--port', '0'], { waitFor: /is up at (\S+)/, readyMs: 60_000 });
+    try {
+      const warnings = up.output().split('\n').filter((line) => line.includes('expiraton'));
+      assert.deepEqual(warnings, [`baton: warning: ${join(stateDir, 'keystone.conf')}:6: [token] expiraton: unknown option, ignored; did you mean \`expiration\`?`]);
+    } finally {
+      await up.stop();
+    }
   });
 
   it('a state directory that cannot be created is named', async () => {
