@@ -4,6 +4,7 @@
 // /noauth/… is the same echo without the middleware (the benchmark's reference for its cost).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Command } from 'commander';
+import { createServiceLogger, withAccessLog } from '@baton/logging';
 import { authContextOf, createAuthToken, loadAuthTokenConfig, withAuthToken, type AuthContext, type RequestHandler } from '@baton/auth-token';
 import { parsePort, parseWorkers, serveWithWorkers, type Served } from '../cluster.ts';
 import { printConfigWarnings } from '../load-config.ts';
@@ -45,22 +46,21 @@ function loadConfig(options: EchoOptions): ReturnType<typeof loadAuthTokenConfig
 
 async function startEcho(options: EchoOptions): Promise<Served> {
   const loaded = loadConfig(options);
-  const logger = {
-    warn: (message: string) => process.stderr.write(`baton: warning: ${message}\n`),
-    info: (message: string) => process.stderr.write(`baton: ${message}\n`),
-  };
-  const auth = createAuthToken(loaded.config, { logger });
+  const log = createServiceLogger(loaded.logging);
+  const auth = createAuthToken(loaded.config, { logger: { warn: (message) => log.warn(message), info: (message) => log.info(message) } });
   const routes: [string, RequestHandler][] = [
     ['/noauth/', echo],
     ['/delay/', withAuthToken(auth.core, echo, { delayAuthDecision: true })],
     ['/lax/', withAuthToken(auth.core, echo, { serviceTokenRolesRequired: false })],
   ];
   const strict = withAuthToken(auth.core, echo);
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const handler = routes.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[1] ?? strict;
-    void handler(req, res);
-  });
+  const server = createServer(
+    withAccessLog(log, (req, res) => {
+      const url = req.url ?? '/';
+      const handler = routes.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[1] ?? strict;
+      void handler(req, res);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: options.host, port: options.port }, resolve);

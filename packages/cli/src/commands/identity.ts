@@ -3,7 +3,8 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
-import { IdentityService, createIdentityApp, REDACTED_HEADERS, errors as identityErrors } from '@baton/identity';
+import { IdentityService, createIdentityApp, errors as identityErrors } from '@baton/identity';
+import { createServiceLogger } from '@baton/logging';
 import { parsePort, parseWorkers, serveWithWorkers } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
 
@@ -52,10 +53,7 @@ export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Pro
   const service = await IdentityService.open(config);
   await warnIfNotBootstrapped(service, options.config);
   const app = await createIdentityApp(service, {
-    logger: {
-      level: process.env.BATON_LOG_LEVEL ?? (config.DEFAULT.debug ? 'debug' : 'warn'),
-      redact: REDACTED_HEADERS,
-    },
+    loggerInstance: createServiceLogger({ debug: config.DEFAULT.debug, logFile: config.DEFAULT.log_file }),
   });
   const address = await app.listen({ host: options.host, port: options.port });
   return {
