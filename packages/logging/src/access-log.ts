@@ -71,7 +71,7 @@ export function withAccessLog(logger: AccessLogger, handler: Handler): Handler {
 
 /**
  * Fastify: one line per request from onResponse, with `request.id` as the request id; the
- * message of the error behind a 401/403 is its reason. Pair with `disableRequestLogging`.
+ * message of the error behind a 401/403 is its reason. Pair with a `LogController` that disables request logging.
  */
 export function installAccessLog(app: FastifyInstance, logger: AccessLogger = app.log): void {
   const started = new WeakMap<object, bigint>();

@@ -1,7 +1,7 @@
 // The Identity API v3 as a Fastify application: root hooks and the error mapper are
 // registered once here; each API area is a plugin under routes/.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { installAccessLog } from '@baton/logging';
 import type { IdentityService } from '../service.ts';
 import { ApiContext } from './context.ts';
@@ -30,7 +30,7 @@ export async function createIdentityApp(service: IdentityService, options: Ident
     exposeHeadRoutes: false,
     return503OnClosing: true,
     // One access-log line per request instead of Fastify's two (see installAccessLog).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   installAccessLog(app);
   const context = new ApiContext(service, service.config.DEFAULT.public_endpoint);
