@@ -172,7 +172,8 @@ export async function startPair(name: PairName, workers: number, connections: nu
     if (name === 'baton') {
       serve = async (route, cacheTime, file) => {
         const path = join(dir, file);
-        await writeFile(path, middlewareConf(route, seeded, cacheTime, ['http_connect_timeout = 10']));
+        // The access log goes to a file, not to the pipe startProcess keeps in memory.
+        await writeFile(path, `[DEFAULT]\nlog_file = ${path}.log\n${middlewareConf(route, seeded, cacheTime, ['http_connect_timeout = 10'])}`);
         return stack.push(await startBatonCommand(['echo-service', '--config', path, '--port', '0', '--workers', String(workers)])).url;
       };
       setup = `baton identity serve --workers ${workers}; baton echo-service --workers ${workers} (@baton/auth-token, in-process token cache)`;

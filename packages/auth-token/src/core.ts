@@ -40,7 +40,13 @@ export type AuthDecision =
       readonly removeHeaders: readonly string[];
       readonly setHeaders: Readonly<HeaderMap>;
     }
-  | { readonly kind: 'reject'; readonly context: AuthContext; readonly response: ErrorResponse };
+  | {
+      readonly kind: 'reject';
+      readonly context: AuthContext;
+      readonly response: ErrorResponse;
+      /** Why, for the access log; never holds a token. */
+      readonly reason: string;
+    };
 
 type Pass = { status: IdentityStatus; data: TokenData | null; unavailable: boolean };
 
@@ -113,7 +119,12 @@ export class AuthTokenCore {
     const accepted = user.status === 'Confirmed' && (service === null || service.status === 'Confirmed');
     if (!accepted && !delay) {
       const unavailable = user.unavailable || service?.unavailable === true;
-      return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection };
+      const reason = unavailable
+        ? 'identity unavailable to validate tokens'
+        : service !== null && service.status !== 'Confirmed'
+          ? sent?.status === 'Confirmed' ? 'service token has none of service_token_roles' : 'invalid service token'
+          : 'missing, invalid or expired user token';
+      return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection, reason };
     }
     let set = this.#setHeaders.get(context);
     if (set === undefined) {

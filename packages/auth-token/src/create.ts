@@ -2,7 +2,8 @@
 // reused until 120 s before expiry), the cache backend, and the core.
 import { errors as sessionErrors, PasswordAuth, Session } from '@baton/session';
 import type { GroupValues, keystoneAuthtokenGroup } from '@baton/config';
-import { CachedValidator, type Logger } from './cached-validator.ts';
+import { CachedValidator, type Logger, type ValidateFn } from './cached-validator.ts';
+import { IdentityUnavailableError } from './errors.ts';
 import { selectCache } from './cache/select.ts';
 import { AuthTokenCore } from './core.ts';
 import { identityValidator, type IdentitySession } from './identity-validator.ts';
@@ -36,7 +37,7 @@ export function createAuthToken(config: KeystoneAuthtokenConfig, options: Create
   const logger = options.logger ?? CONSOLE_LOGGER;
   const timeoutSeconds = config.http_connect_timeout ?? DEFAULT_TIMEOUT_SECONDS;
   const session = options.session ?? ownSession(config, timeoutSeconds);
-  const validate = identityValidator({
+  const validate = watchIdentity(logger, identityValidator({
     session,
     authUrl: config.auth_url,
     interface: config.interface,
@@ -44,7 +45,7 @@ export function createAuthToken(config: KeystoneAuthtokenConfig, options: Create
     includeServiceCatalog: config.include_service_catalog,
     isUnavailable: (error) => error instanceof sessionErrors.SessionError,
     isEndpointMissing: (error) => error instanceof sessionErrors.EndpointNotFoundError,
-  });
+  }));
   const cache = config.token_cache_time < 0 ? null : selectCache(config.memcached_servers, config.memcache_pool_socket_timeout);
   const validator = new CachedValidator({
     validate,
@@ -69,6 +70,34 @@ export function createAuthToken(config: KeystoneAuthtokenConfig, options: Create
     includeServiceCatalog: config.include_service_catalog,
   });
   return { core, cacheKind: cache?.kind ?? 'none', close: () => validator.close() };
+}
+
+/**
+ * Logs once when identity stops answering validations (or refuses the middleware's own
+ * credentials) and once when it answers again; in between every request gets a 503.
+ */
+function watchIdentity(logger: Logger, validate: ValidateFn): ValidateFn {
+  let down = false;
+  return async function watchedValidate(token, options) {
+    try {
+      const data = await validate(token, options);
+      if (down) {
+        down = false;
+        logger.info('identity answers token validations again');
+      }
+      return data;
+    } catch (error) {
+      if (error instanceof IdentityUnavailableError && !down) {
+        down = true;
+        logger.warn(
+          error.cause instanceof sessionErrors.AuthenticationError
+            ? `identity refuses this service's own credentials ([keystone_authtoken] username, password, project): ${error.message}; requests get 503 until it accepts them`
+            : `identity is unreachable: ${error.message}; requests get 503 until it answers`,
+        );
+      }
+      throw error;
+    }
+  };
 }
 
 function ownSession(config: KeystoneAuthtokenConfig, timeoutSeconds: number): IdentitySession {

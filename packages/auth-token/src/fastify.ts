@@ -2,6 +2,7 @@
 // routes it protects), `request.authToken` for handlers, and per-route overrides through
 // `config: { authToken: { delayAuthDecision, serviceTokenRolesRequired } }`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setRejectionReason } from '@baton/logging';
 import type { AuthContext } from './context.ts';
 import type { AuthTokenCore, DecisionOverrides } from './core.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
@@ -27,7 +28,10 @@ export function installAuthToken(app: FastifyInstance, core: AuthTokenCore): voi
     const headers = tokenHeadersOf(request.raw.rawHeaders);
     const decision = core.authenticateCached(headers, overrides) ?? (await core.authenticate(headers, overrides));
     request.authToken = decision.context;
-    if (decision.kind === 'reject') return replyWith(reply, decision.response);
+    if (decision.kind === 'reject') {
+      setRejectionReason(request.raw, decision.reason);
+      return replyWith(reply, decision.response);
+    }
     rewriteRequestHeaders(request.raw, decision.removeHeaders, decision.setHeaders);
     return undefined;
   });
@@ -45,7 +49,10 @@ export async function requireServiceTokenHook(request: FastifyRequest, reply: Fa
   try {
     requireServiceToken(request.authToken);
   } catch (error) {
-    if (error instanceof ServiceTokenRequiredError) return replyWith(reply, serviceTokenRequiredResponse(error));
+    if (error instanceof ServiceTokenRequiredError) {
+      setRejectionReason(request.raw, error.message);
+      return replyWith(reply, serviceTokenRequiredResponse(error));
+    }
     throw error;
   }
   return undefined;

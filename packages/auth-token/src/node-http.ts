@@ -1,6 +1,7 @@
 // node:http and connect/Express adapters over the core. Identity headers are rewritten in
 // both req.headers and req.rawHeaders, so no view of the request keeps a spoofed value.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setRejectionReason } from '@baton/logging';
 import type { AuthContext } from './context.ts';
 import type { AuthDecision, AuthTokenCore, DecisionOverrides } from './core.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
@@ -38,7 +39,10 @@ function authenticateThen(
 ): void {
   const apply = (decision: AuthDecision): void => {
     (req as WithContext)[CONTEXT] = decision.context;
-    if (decision.kind === 'reject') return send(res, decision.response);
+    if (decision.kind === 'reject') {
+      setRejectionReason(req, decision.reason);
+      return send(res, decision.response);
+    }
     rewriteRequestHeaders(req, decision.removeHeaders, decision.setHeaders);
     challengeDownstream401(res, core.wwwAuthenticateUri);
     proceed();
@@ -82,7 +86,10 @@ export function serviceOnly(handler: RequestHandler): RequestHandler {
     try {
       requireServiceToken(authContextOf(req));
     } catch (error) {
-      if (error instanceof ServiceTokenRequiredError) return send(res, serviceTokenRequiredResponse(error));
+      if (error instanceof ServiceTokenRequiredError) {
+        setRejectionReason(req, error.message);
+        return send(res, serviceTokenRequiredResponse(error));
+      }
       throw error;
     }
     return handler(req, res);

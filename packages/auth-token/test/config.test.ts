@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { errors as configErrors } from '@baton/config';
-import { loadAuthTokenConfig } from '../src/index.ts';
+import { createAuthToken, loadAuthTokenConfig } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-authtoken-conf-'));
 function file(name: string, text: string): string {
@@ -17,11 +17,23 @@ const CREDENTIALS = 'auth_url = http://127.0.0.1:5000/v3\nusername = nova\npassw
 describe('[keystone_authtoken] loading', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('requires service roles by default and warns at start-up when told not to', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), info: () => undefined };
+    const strict = createAuthToken(loadAuthTokenConfig([file('strict.conf', `[keystone_authtoken]\n${CREDENTIALS}`)]).config, { logger });
+    await strict.close();
+    assert.deepEqual(warnings, []);
+    const lax = createAuthToken(loadAuthTokenConfig([file('lax.conf', `[keystone_authtoken]\n${CREDENTIALS}service_token_roles_required = false\n`)]).config, { logger });
+    await lax.close();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^\[keystone_authtoken\] service_token_roles_required is false: /);
+  });
+
   it("has keystonemiddleware's defaults", () => {
     const { config } = loadAuthTokenConfig([file('ok.conf', `[keystone_authtoken]\n${CREDENTIALS}`)]);
     assert.equal(config.token_cache_time, 300);
     assert.deepEqual(config.service_token_roles, ['service']);
-    assert.equal(config.service_token_roles_required, false);
+    assert.equal(config.service_token_roles_required, true);
     assert.equal(config.delay_auth_decision, false);
     assert.equal(config.include_service_catalog, true);
     assert.equal(config.interface, 'internal');

@@ -1,7 +1,9 @@
 // Several worker processes behind one port (node:cluster shares the listening socket, like
 // uwsgi's processes), for the long-running commands. The primary only forks and relays.
 import cluster from 'node:cluster';
-import { CommandError } from './load-config.ts';
+import { createServer } from 'node:net';
+import { InvalidArgumentError } from 'commander';
+import { portInUse } from './errors.ts';
 
 /** A server running in this process. */
 export interface Served {
@@ -11,32 +13,57 @@ export interface Served {
 
 export interface WorkersOptions {
   readonly workers: number;
-  /** Named in the message when a worker exits with an error, e.g. "identity". */
+  /** Named in the message when a worker exits with an error or the port is taken, e.g. "identity". */
   readonly name: string;
+  /** Where the server will listen: checked before anything starts, so a busy port is one clear line. */
+  readonly host: string;
+  readonly port: number;
   /** Runs once in the primary before forking, so a configuration error prints once. */
   readonly check?: () => void;
   /** Starts the server in this process (each worker, or the only process). */
   readonly start: () => Promise<Served>;
 }
 
+// Option parsers for commander: an InvalidArgumentError becomes commander's own
+// "option '--port <port>' argument 'abc' is invalid. …" line (exit status 2).
 export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CommandError(`baton: --port must be an integer from 0 to 65535, got "${value}"`, 2);
-  }
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) throw new InvalidArgumentError('expected an integer from 0 to 65535.');
   return port;
 }
 
 export function parseWorkers(value: string): number {
-  const workers = Number(value);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-    throw new CommandError(`baton: --workers must be an integer from 1 to 64, got "${value}"`, 2);
-  }
+  const workers = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new InvalidArgumentError('expected an integer from 1 to 64.');
   return workers;
+}
+
+/**
+ * Fails with a message naming the service and the port when something already listens
+ * there. A moment later another process could still take it; listening reports that the same way.
+ */
+export async function assertPortFree(service: string, host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(service, host, port) : error));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+/** Starts the server, turning EADDRINUSE into the same message as assertPortFree. */
+export async function startNamed(service: string, host: string, port: number, start: () => Promise<Served>): Promise<Served> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(service, host, port);
+    throw error;
+  }
 }
 
 /** Prints "listening on <url>" once the first worker (or this process) listens; SIGTERM/SIGINT stop all. */
 export async function serveWithWorkers(options: WorkersOptions): Promise<void> {
+  if (cluster.isPrimary) await assertPortFree(options.name, options.host, options.port);
   if (options.workers > 1 && cluster.isPrimary) {
     options.check?.();
     let announced = false;
@@ -58,7 +85,7 @@ export async function serveWithWorkers(options: WorkersOptions): Promise<void> {
     process.once('SIGINT', stop);
     return;
   }
-  const server = await options.start();
+  const server = await startNamed(options.name, options.host, options.port, options.start);
   if (cluster.isWorker) process.send?.({ listening: server.url });
   else process.stdout.write(`listening on ${server.url}\n`);
   const stop = () => {

@@ -1,28 +1,35 @@
-// Loads keystone.conf for a command: warnings to stderr, and a config error becomes a
-// one-line message naming file, section and option (exit status 2), not a stack trace.
+// Loads keystone.conf for a command. A config error reaches the CLI's one error handler
+// (errors.ts), which prints it as one line naming file, section and option (exit status 2).
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { loadConfig, keystoneGroups, errors as configErrors } from '@baton/config';
+import { loadConfig, keystoneGroups } from '@baton/config';
+import { CommandError, USAGE_EXIT } from './errors.ts';
+
+// Commands that predate errors.ts import CommandError from here.
+export { CommandError } from './errors.ts';
 
 export type KeystoneConfig = ReturnType<typeof loadKeystoneConfig>;
 
-export class CommandError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.exitCode = exitCode;
+const shown = new Set<string>();
+
+/**
+ * Prints config warnings once per command run: `baton up` loads its config several times,
+ * and the workers of `--workers N` load what their primary already checked and reported.
+ */
+export function printConfigWarnings(warnings: readonly string[]): void {
+  if (cluster.isWorker) return;
+  for (const warning of warnings) {
+    if (shown.has(warning)) continue;
+    shown.add(warning);
+    process.stderr.write(`baton: warning: ${warning}\n`);
   }
 }
 
 export function loadKeystoneConfig(files: readonly string[]) {
   for (const file of files) {
-    if (!existsSync(file)) throw new CommandError(`baton: config file not found: ${file}`, 2);
+    if (!existsSync(file)) throw new CommandError(`baton: config file not found: ${file}`, USAGE_EXIT);
   }
-  try {
-    const { config, warnings } = loadConfig({ files, groups: keystoneGroups, env: process.env });
-    for (const warning of warnings) process.stderr.write(`baton: warning: ${warning}\n`);
-    return config;
-  } catch (error) {
-    if (error instanceof configErrors.ConfigError) throw new CommandError(`baton: ${error.message}`, 2);
-    throw error;
-  }
+  const { config, warnings } = loadConfig({ files, groups: keystoneGroups, env: process.env });
+  printConfigWarnings(warnings);
+  return config;
 }

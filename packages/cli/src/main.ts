@@ -1,15 +1,21 @@
-// The `baton` command.
-import { Command, CommanderError } from 'commander';
+// The `baton` command. Every error ends in errors.ts: one line, never a stack trace
+// unless --debug or BATON_DEBUG=1 asks for it.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerManage } from './commands/manage.ts';
 import { registerUp } from './commands/up.ts';
-import { CommandError } from './load-config.ts';
+import { runCli } from './errors.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('baton')
   .description('OpenStack service tokens: a Keystone-compatible identity service and its tools')
+  .version(version, '-V, --version', 'print the version of baton')
+  .option('--debug', 'show the stack trace of an unexpected error (or set BATON_DEBUG=1)')
   .showHelpAfterError()
   .exitOverride();
 registerUp(program);
@@ -19,13 +25,4 @@ registerEchoService(program);
 registerDemo(program);
 registerDoctor(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommandError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  throw error;
-}
+await runCli(() => program.parseAsync(process.argv));

@@ -15,7 +15,7 @@ function baton(...args: string[]) {
 
 /** Starts `baton identity serve` and resolves with its URL once it prints it. */
 function serve(config: string, ...extra: string[]) {
-  return startBatonCommand(['identity', 'serve', '--config', config, '--port', '0', ...extra], { readyMs: 30_000 });
+  return startBatonCommand(['identity', 'serve', '--config', config, '--port', '0', ...extra], { readyMs: 60_000 });
 }
 
 describe('baton CLI', () => {

@@ -7,7 +7,8 @@ export type ConfigErrorCode =
   | 'ERR_CONFIG_VALUE'
   | 'ERR_CONFIG_FILE'
   | 'ERR_CONFIG_SUBSTITUTION'
-  | 'ERR_CONFIG_REQUIRED';
+  | 'ERR_CONFIG_REQUIRED'
+  | 'ERR_CONFIG_INVALID';
 
 export abstract class ConfigError extends Error {
   abstract readonly code: ConfigErrorCode;
@@ -106,5 +107,26 @@ export class ConfigRequiredError extends ConfigError {
     super(`[${section}] ${option} is required: set it in a config file or in ${envName}`);
     this.section = section;
     this.option = option;
+  }
+}
+
+/**
+ * Several problems in one load, reported together so one run shows everything to fix:
+ * every value, substitution and required-option error, and the warnings (unknown options
+ * with their "did you mean", deprecations) that often explain them. A load with a single
+ * error and no warning throws that error itself.
+ */
+export class ConfigInvalidError extends ConfigError {
+  static readonly code = 'ERR_CONFIG_INVALID';
+  readonly code = ConfigInvalidError.code;
+  readonly errors: readonly ConfigError[];
+  readonly warnings: readonly string[];
+
+  constructor(errors: readonly ConfigError[], warnings: readonly string[]) {
+    const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+    const lines = [...errors.map((e) => `  ${e.message}`), ...warnings.map((w) => `  warning: ${w}`)];
+    super(`${count} in the configuration:\n${lines.join('\n')}`);
+    this.errors = Object.freeze([...errors]);
+    this.warnings = Object.freeze([...warnings]);
   }
 }

@@ -5,6 +5,7 @@ export * as errors from './errors.ts';
 export {
   ConfigError,
   ConfigFileError,
+  ConfigInvalidError,
   ConfigParseError,
   ConfigRequiredError,
   ConfigSubstitutionError,

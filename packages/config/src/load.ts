@@ -3,7 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import {
+  ConfigError,
   ConfigFileError,
+  ConfigInvalidError,
   ConfigRequiredError,
   ConfigSubstitutionError,
   ConfigValueError,
@@ -77,13 +79,28 @@ function loadDocuments<G extends readonly AnyGroup[]>(
   const sources = new SourceSet(docs, groups, env, overrides as RawOverrides);
   const resolver = new Resolver(byName, sources);
   const config: Record<string, Readonly<Record<string, Value>>> = {};
+  // Every option is resolved even after a failure, so one run reports every mistake.
+  const failures: ConfigError[] = [];
   for (const group of groups) {
     const values: Record<string, Value> = {};
-    for (const option of Object.keys(group.options)) values[option] = resolver.resolve(group.name, option);
+    for (const option of Object.keys(group.options)) {
+      try {
+        values[option] = resolver.resolve(group.name, option);
+      } catch (error) {
+        if (error instanceof AlreadyReported) continue;
+        if (!(error instanceof ConfigError)) throw error;
+        failures.push(error);
+      }
+    }
     config[group.name] = Object.freeze(values);
   }
+  const [only] = failures;
+  if (only !== undefined) throw failures.length === 1 && sources.warnings.length === 0 ? only : new ConfigInvalidError(failures, sources.warnings);
   return { config: Object.freeze(config) as ConfigOf<G>, warnings: sources.warnings };
 }
+
+/** An option that failed earlier (or whose reference did): its error is already in the list. */
+class AlreadyReported extends Error {}
 
 function indexGroups(groups: readonly AnyGroup[]): Map<string, AnyGroup> {
   if (!Array.isArray(groups)) throw new TypeError('loadConfig: groups must be an array of defineGroup() results');
@@ -110,6 +127,7 @@ class Resolver {
   readonly #sources: SourceSet;
   readonly #done = new Map<string, Value>();
   readonly #active = new Set<string>();
+  readonly #failed = new Set<string>();
 
   constructor(groups: Map<string, AnyGroup>, sources: SourceSet) {
     this.#groups = groups;
@@ -120,11 +138,19 @@ class Resolver {
     const key = `${group}\0${option}`;
     const done = this.#done.get(key);
     if (done !== undefined || this.#done.has(key)) return done ?? null;
+    if (this.#failed.has(key)) throw new AlreadyReported();
     const opt = this.#opt(group, option) as Opt<unknown>;
     this.#active.add(key);
-    const value = this.#convert(group, opt, this.#sources.candidate(group, option, opt));
-    this.#active.delete(key);
-    if (value === null && opt.required) throw new ConfigRequiredError(group, option, envName(group, option));
+    let value: Value;
+    try {
+      value = this.#convert(group, opt, this.#sources.candidate(group, option, opt));
+      if (value === null && opt.required) throw new ConfigRequiredError(group, option, envName(group, option));
+    } catch (error) {
+      this.#failed.add(key);
+      throw error;
+    } finally {
+      this.#active.delete(key);
+    }
     const frozen = Array.isArray(value) ? Object.freeze([...value]) : value;
     this.#done.set(key, frozen);
     return frozen;

@@ -6,6 +6,7 @@ import type { ValueOrigin } from './errors.ts';
 import type { AnyGroup } from './group.ts';
 import type { IniDocument, IniValue } from './ini.ts';
 import type { Opt } from './opts.ts';
+import { nearestName } from './suggest.ts';
 import type { Value } from './validate.ts';
 
 export interface TextEntry {
@@ -128,14 +129,17 @@ export class SourceSet {
         for (const [section, key] of namesOf(group.name, option, opt)) known.add(`${normalizeSection(section)}\0${key}`);
       }
     }
-    const groupNames = new Set(groups.map((g) => g.name));
+    const byName = new Map(groups.map((g) => [g.name, g]));
     for (const doc of this.#docs) {
       for (const [normalized, keys] of doc.sections) {
+        const group = byName.get(normalized);
         for (const found of keys.values()) {
           if (known.has(`${normalized}\0${found.key}`)) continue;
           const line = found.values[0]?.line ?? 0;
-          const what = groupNames.has(normalized) ? 'unknown option' : 'unknown section';
-          this.#warn(`${doc.file}:${line}: [${found.section}] ${found.key}: ${what}, ignored`);
+          const what = group === undefined ? 'unknown section' : 'unknown option';
+          const nearest = group === undefined ? nearestName(found.section, byName.keys()) : nearestName(found.key, Object.keys(group.options));
+          const hint = nearest === undefined ? '' : group === undefined ? `; did you mean [${nearest}]?` : `; did you mean \`${nearest}\`?`;
+          this.#warn(`${doc.file}:${line}: [${found.section}] ${found.key}: ${what}, ignored${hint}`);
         }
       }
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigFileError,
+  ConfigInvalidError,
   ConfigRequiredError,
   ConfigSubstitutionError,
   ConfigValueError,
@@ -170,11 +171,57 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('suggests the declared name nearest to a misspelt option or section', () => {
+    const { warnings } = loadConfigText('[token]\nexpiraton = 5\nprovder = fernet\nxyz = 1\n[fernet_token]\nmax_active_keys = 3\n', groups);
+    assert.deepEqual(warnings, [
+      'keystone.conf:2: [token] expiraton: unknown option, ignored; did you mean `expiration`?',
+      'keystone.conf:3: [token] provder: unknown option, ignored; did you mean `provider`?',
+      'keystone.conf:4: [token] xyz: unknown option, ignored',
+      'keystone.conf:6: [fernet_token] max_active_keys: unknown section, ignored; did you mean [fernet_tokens]?',
+    ]);
+  });
+
+  it('reports every error in a file at once, each naming file, section, option, value and what is expected', () => {
+    const text = '[token]\nexpiration = soon\nallow_expired_window = 2 days\n[DEFAULT]\nstate_path = $nope\n[fernet_tokens]\nmax_active_keys = many\n';
+    assert.throws(() => loadConfigText(text, groups), (error: unknown) => {
+      assert.ok(error instanceof ConfigInvalidError);
+      assert.equal(error.code, 'ERR_CONFIG_INVALID');
+      assert.deepEqual(error.errors.map((e) => e.code), ['ERR_CONFIG_SUBSTITUTION', 'ERR_CONFIG_VALUE', 'ERR_CONFIG_VALUE', 'ERR_CONFIG_VALUE']);
+      assert.equal(
+        error.message,
+        [
+          '4 errors in the configuration:',
+          '  keystone.conf:5: [DEFAULT] state_path: cannot substitute $nope: no such option',
+          '  keystone.conf:7: [fernet_tokens] max_active_keys = "many": expected an integer >= 1',
+          '  keystone.conf:2: [token] expiration = "soon": expected an integer >= 0',
+          '  keystone.conf:3: [token] allow_expired_window = "2 days": expected an integer',
+        ].join('\n'),
+      );
+      return true;
+    });
+  });
+
+  it('reports an option that refers to a failed one once, and keeps the warnings that explain an error', () => {
+    assert.throws(() => loadConfigText('[DEFAULT]\nstate_path = $nope\n', groups), { code: 'ERR_CONFIG_SUBSTITUTION' });
+    assert.throws(() => loadConfigText('[keystone_authtoken]\npasswrd = hunter2\n', [authtoken]), (error: unknown) => {
+      assert.ok(error instanceof ConfigInvalidError);
+      assert.equal(
+        error.message,
+        [
+          '1 error in the configuration:',
+          '  [keystone_authtoken] password is required: set it in a config file or in OS_KEYSTONE_AUTHTOKEN__PASSWORD',
+          '  warning: keystone.conf:2: [keystone_authtoken] passwrd: unknown option, ignored; did you mean `password`?',
+        ].join('\n'),
+      );
+      return true;
+    });
+  });
+
   it('matches section names case-insensitively except DEFAULT', () => {
     const { config, warnings } = loadConfigText('[TOKEN]\nexpiration = 9\n[default]\ndebug = true\n', groups);
     assert.equal(config.token.expiration, 9);
     assert.equal(config.DEFAULT.debug, false);
-    assert.deepEqual(warnings, ['keystone.conf:4: [default] debug: unknown section, ignored']);
+    assert.deepEqual(warnings, ['keystone.conf:4: [default] debug: unknown section, ignored; did you mean [DEFAULT]?']);
   });
 
   it('accepts a deprecated name with a warning; the current name wins in the same file', () => {

@@ -55,6 +55,7 @@ describe('errors', () => {
       ERR_CONFIG_FILE: true,
       ERR_CONFIG_SUBSTITUTION: true,
       ERR_CONFIG_REQUIRED: true,
+      ERR_CONFIG_INVALID: true,
     };
     const origin = { source: 's', section: 'g', option: 'o' };
     const instances = [
@@ -63,6 +64,7 @@ describe('errors', () => {
       new errors.ConfigFileError('f', 'r'),
       new errors.ConfigSubstitutionError(origin, 'ref', 'r'),
       new errors.ConfigRequiredError('g', 'o', 'OS_G__O'),
+      new errors.ConfigInvalidError([new errors.ConfigRequiredError('g', 'o', 'OS_G__O')], []),
     ];
     assert.deepEqual(instances.map((e) => e.code).sort(), Object.keys(codes).sort());
     for (const error of instances) {

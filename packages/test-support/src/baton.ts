@@ -22,6 +22,8 @@ function renderConfig(stateDir: string, opts: BatonOptions): string {
   return [
     '[DEFAULT]',
     `state_path = ${stateDir}`,
+    // One access-log line per request: to a file, not to the pipe startProcess keeps in memory.
+    `log_file = ${stateDir}/identity.log`,
     '',
     '[token]',
     `expiration = ${opts.expiration ?? 3600}`,

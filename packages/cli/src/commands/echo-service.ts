@@ -2,13 +2,12 @@
 // with the identity headers and context it saw (or the middleware's 401). /delay/… turns on
 // delay_auth_decision and /lax/… turns off service_token_roles_required for that request;
 // /noauth/… is the same echo without the middleware (the benchmark's reference for its cost).
-import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Command } from 'commander';
-import { errors as configErrors } from '@baton/config';
+import { createServiceLogger, withAccessLog } from '@baton/logging';
 import { authContextOf, createAuthToken, loadAuthTokenConfig, withAuthToken, type AuthContext, type RequestHandler } from '@baton/auth-token';
 import { parsePort, parseWorkers, serveWithWorkers, type Served } from '../cluster.ts';
-import { CommandError } from '../load-config.ts';
+import { printConfigWarnings } from '../load-config.ts';
 
 interface EchoOptions {
   config: string[];
@@ -40,34 +39,28 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function loadConfig(options: EchoOptions): ReturnType<typeof loadAuthTokenConfig> {
-  try {
-    return loadAuthTokenConfig(options.config, process.env);
-  } catch (error) {
-    if (error instanceof configErrors.ConfigError) throw new CommandError(`baton: ${error.message}`, 2);
-    throw error;
-  }
+  const loaded = loadAuthTokenConfig(options.config, process.env);
+  printConfigWarnings(loaded.warnings);
+  return loaded;
 }
 
 async function startEcho(options: EchoOptions): Promise<Served> {
   const loaded = loadConfig(options);
-  // With several workers the primary printed them once already.
-  if (!cluster.isWorker) for (const warning of loaded.warnings) process.stderr.write(`baton: warning: ${warning}\n`);
-  const logger = {
-    warn: (message: string) => process.stderr.write(`baton: warning: ${message}\n`),
-    info: (message: string) => process.stderr.write(`baton: ${message}\n`),
-  };
-  const auth = createAuthToken(loaded.config, { logger });
+  const log = createServiceLogger(loaded.logging);
+  const auth = createAuthToken(loaded.config, { logger: { warn: (message) => log.warn(message), info: (message) => log.info(message) } });
   const routes: [string, RequestHandler][] = [
     ['/noauth/', echo],
     ['/delay/', withAuthToken(auth.core, echo, { delayAuthDecision: true })],
     ['/lax/', withAuthToken(auth.core, echo, { serviceTokenRolesRequired: false })],
   ];
   const strict = withAuthToken(auth.core, echo);
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const handler = routes.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[1] ?? strict;
-    void handler(req, res);
-  });
+  const server = createServer(
+    withAccessLog(log, (req, res) => {
+      const url = req.url ?? '/';
+      const handler = routes.find(([p]) => url.startsWith(p) || `${url}/` === p)?.[1] ?? strict;
+      void handler(req, res);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: options.host, port: options.port }, resolve);
@@ -87,10 +80,10 @@ async function startEcho(options: EchoOptions): Promise<Served> {
 function serveEcho(options: EchoOptions): Promise<void> {
   return serveWithWorkers({
     workers: options.workers,
+    host: options.host,
+    port: options.port,
     name: 'echo-service',
-    check: () => {
-      for (const warning of loadConfig(options).warnings) process.stderr.write(`baton: warning: ${warning}\n`);
-    },
+    check: () => loadConfig(options),
     start: () => startEcho(options),
   });
 }

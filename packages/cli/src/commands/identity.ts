@@ -1,8 +1,10 @@
 // `baton identity serve`: the Identity API on one port, optionally over several
 // worker processes (node:cluster shares the listening socket, like uwsgi's processes).
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
-import { IdentityService, createIdentityApp, REDACTED_HEADERS } from '@baton/identity';
+import { IdentityService, createIdentityApp, errors as identityErrors } from '@baton/identity';
+import { createServiceLogger } from '@baton/logging';
 import { parsePort, parseWorkers, serveWithWorkers } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
 
@@ -24,16 +26,34 @@ function checkKeys(path: string, maxActiveKeys: number, configFiles: string[]): 
   }
 }
 
+/**
+ * A database never bootstrapped serves nothing but 401s: say so at start-up (once, from the
+ * only process or the first worker) with the command that fixes it. Bootstrap creates the
+ * default domain first, so its absence is the sign.
+ */
+async function warnIfNotBootstrapped(service: IdentityService, configFiles: string[]): Promise<void> {
+  if (cluster.isWorker && cluster.worker?.id !== 1) return;
+  const domainId = service.config.identity.default_domain_id;
+  const found = await service.resource.getDomain(domainId).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof identityErrors.NotFoundError) return false;
+      throw error;
+    },
+  );
+  if (found) return;
+  const command = `baton manage bootstrap ${configFiles.map((f) => `--config ${f}`).join(' ')} --bootstrap-password <password>`;
+  process.stderr.write(`baton: warning: the database ([database] connection) was never bootstrapped, so no user can get a token; run: ${command}\n`);
+}
+
 /** Starts one server in this process; resolves with its URL once it listens. */
 export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadKeystoneConfig(options.config);
   checkKeys(config.fernet_tokens.key_repository, config.fernet_tokens.max_active_keys, options.config);
   const service = await IdentityService.open(config);
+  await warnIfNotBootstrapped(service, options.config);
   const app = await createIdentityApp(service, {
-    logger: {
-      level: process.env.BATON_LOG_LEVEL ?? (config.DEFAULT.debug ? 'debug' : 'warn'),
-      redact: REDACTED_HEADERS,
-    },
+    loggerInstance: createServiceLogger({ debug: config.DEFAULT.debug, logFile: config.DEFAULT.log_file }),
   });
   const address = await app.listen({ host: options.host, port: options.port });
   return {
@@ -57,6 +77,8 @@ export function registerIdentity(program: Command): void {
     .action((options: ServeOptions) =>
       serveWithWorkers({
         workers: options.workers,
+        host: options.host,
+        port: options.port,
         name: 'identity',
         check: () => loadKeystoneConfig(options.config),
         start: () => serveIdentity(options),

@@ -1,7 +1,7 @@
 // `baton manage …`: keystone-manage's bootstrap, fernet_setup, fernet_rotate and db_sync.
 import type { Command } from 'commander';
 import { FernetKeyRepository } from '@baton/fernet';
-import { IdentityService, bootstrap } from '@baton/identity';
+import { IdentityService, bootstrap, createStorage } from '@baton/identity';
 import { CommandError, loadKeystoneConfig, type KeystoneConfig } from '../load-config.ts';
 
 function keyRepository(config: KeystoneConfig): FernetKeyRepository {
@@ -59,6 +59,30 @@ export function fernetSetup(configFiles: string[]): number[] {
   return repository.keyIndexes();
 }
 
+/** keystone-manage db_sync, saying what it did: created the schema, applied N migrations, or nothing. */
+export async function dbSync(configFiles: string[]): Promise<string> {
+  const applied: string[] = [];
+  const storage = await createStorage(loadKeystoneConfig(configFiles).database.connection, {
+    log: (line) => {
+      const migration = /^migration (\S+): Success$/.exec(line);
+      if (migration !== null) applied.push(migration[1] ?? '');
+      else process.stderr.write(`baton: warning: ${line}\n`);
+    },
+  });
+  try {
+    await storage.migrate();
+  } finally {
+    await storage.close();
+  }
+  const count = `${applied.length} migration${applied.length === 1 ? '' : 's'}`;
+  if (applied.includes(FIRST_MIGRATION)) return `db-sync: created the schema (${count} applied: ${applied.join(', ')})`;
+  if (applied.length > 0) return `db-sync: applied ${count}: ${applied.join(', ')}`;
+  return 'db-sync: the schema is already up to date';
+}
+
+// Kysely records migrations by name; the first one creating every table means a new database.
+const FIRST_MIGRATION = '0001-initial';
+
 export function registerManage(program: Command): void {
   const manage = program.command('manage').description('administer the identity service (keystone-manage)');
   const configOption = ['--config <file...>', 'keystone.conf (repeat for several; later wins)'] as const;
@@ -105,8 +129,6 @@ export function registerManage(program: Command): void {
     .description('create or upgrade the database schema ([database] connection)')
     .requiredOption(...configOption)
     .action(async (flags: { config: string[] }) => {
-      const service = await IdentityService.open(loadKeystoneConfig(flags.config));
-      await service.close();
-      process.stdout.write('db-sync: schema is up to date\n');
+      process.stdout.write(`${await dbSync(flags.config)}\n`);
     });
 }

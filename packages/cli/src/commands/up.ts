@@ -5,13 +5,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { assertPortFree, parsePort, startNamed } from '../cluster.ts';
 import { fernetSetup, runBootstrap } from './manage.ts';
 import { serveIdentity } from './identity.ts';
 
 interface UpOptions {
   stateDir: string;
   host: string;
-  port: string;
+  port: number;
 }
 
 function ensureStateDir(stateDir: string): { configPath: string; password: string } {
@@ -35,9 +36,11 @@ export function registerUp(program: Command): void {
     .description('run the identity service on embedded defaults (SQLite, local Fernet keys), bootstrapped')
     .option('--state-dir <dir>', 'where the config, keys and database live', '.baton')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'identity port', '5000')
+    .option('--port <port>', 'identity port', parsePort, 5000)
     .action(async (options: UpOptions) => {
       const stateDir = resolve(options.stateDir);
+      // Checked before the state directory is written, so a busy port leaves nothing behind.
+      await assertPortFree('identity', options.host, options.port);
       const { configPath, password } = ensureStateDir(stateDir);
       fernetSetup([configPath]);
       const url = `http://${options.host}:${options.port}/v3`;
@@ -52,7 +55,9 @@ export function registerUp(program: Command): void {
         bootstrapInternalUrl: url,
         bootstrapAdminUrl: url,
       });
-      const server = await serveIdentity({ config: [configPath], host: options.host, port: Number(options.port) });
+      const server = await startNamed('identity', options.host, options.port, () =>
+        serveIdentity({ config: [configPath], host: options.host, port: options.port }),
+      );
       process.stdout.write(
         [
           `Baton identity is up at ${url} (state in ${stateDir})`,

@@ -70,10 +70,11 @@ export const keystoneAuthtokenGroup = defineGroup('keystone_authtoken', {
         'roles; only then is an expired user token accepted within the allow_expired window.',
     }),
     service_token_roles_required: boolOpt({
-      default: false,
+      default: true,
       help:
-        'Reject requests whose service token carries none of service_token_roles. False keeps ' +
-        "keystonemiddleware 10's behaviour (and logs a warning at start-up); true is the safe setting.",
+        'Reject requests whose service token carries none of service_token_roles (the default, as in ' +
+        'keystonemiddleware 13.0.0 and later). False restores the old behaviour, where any valid token sent as ' +
+        'X-Service-Token lets an expired user token through; it logs a warning at start-up.',
     }),
     token_cache_time: intOpt({
       default: 300,

@@ -33,7 +33,21 @@ describe('logging', () => {
     await app.inject({ method: 'GET', url: '/v3/auth/tokens', headers: { 'x-auth-token': token, 'x-subject-token': token, 'x-service-token': token } });
     await app.inject({ method: 'GET', url: '/v3/auth/tokens', headers: { 'x-auth-token': token, 'x-subject-token': `${token}x` } });
     const log = lines.join('');
-    assert.ok(lines.length >= 8, 'the logger saw the requests');
+    const access = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => 'durationMs' in line);
+    assert.deepEqual(
+      access.map(({ method, path, status, reason }) => ({ method, path, status, reason })),
+      [
+        { method: 'POST', path: '/v3/auth/tokens', status: 201, reason: undefined },
+        { method: 'POST', path: '/v3/auth/tokens', status: 401, reason: 'The request you have made requires authentication.' },
+        { method: 'GET', path: '/v3/auth/tokens', status: 200, reason: undefined },
+        { method: 'GET', path: '/v3/auth/tokens', status: 404, reason: undefined },
+      ],
+      'one access line per request, with the reason of the 401',
+    );
+    for (const line of access) {
+      assert.match(String(line.requestId), /^req-[0-9a-f-]{36}$/);
+      assert.equal(typeof line.durationMs, 'number');
+    }
     assert.ok(!log.includes(token), 'no token in the log');
     assert.ok(!log.includes(token.slice(20, 60)), 'no part of a token in the log');
     assert.ok(!log.includes(ADMIN_PASSWORD), 'no password in the log');
