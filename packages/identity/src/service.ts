@@ -13,6 +13,7 @@ import { ResourceManager } from './resource/resource-manager.ts';
 import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
 import { DataVersion, observeWrites } from './data-version.ts';
+import { compilePolicy, type Policy } from './policy.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -35,6 +36,7 @@ export interface IdentityConfig {
   };
   readonly revoke: { readonly expiration_buffer: number };
   readonly oslo_middleware: { readonly max_request_body_size: number };
+  readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
 }
 
 export class IdentityService {
@@ -49,11 +51,17 @@ export class IdentityService {
   readonly applicationCredentials: ApplicationCredentialManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
+  /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
+  readonly policy: Policy;
   /** Moves on every local write; memoised token validations are dropped when it does. */
   readonly version = new DataVersion();
 
   private constructor(config: IdentityConfig, rawStorage: Storage) {
     this.config = config;
+    this.policy = compilePolicy({
+      enforceScope: config.oslo_policy.enforce_scope,
+      enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
+    });
     const storage = observeWrites(rawStorage, this.version);
     this.storage = storage;
     const rounds = config.identity.password_hash_rounds ?? DEFAULT_BCRYPT_ROUNDS;

@@ -23,6 +23,9 @@ export interface TestIdentityOptions {
   allowExpiredWindow?: number;
   dialect?: Dialect;
   maxRequestBodySize?: number;
+  /** [oslo_policy] enforce_scope and enforce_new_defaults (both false by default, as in Zed). */
+  enforceScope?: boolean;
+  enforceNewDefaults?: boolean;
 }
 
 /** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
@@ -54,6 +57,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     identity: { default_domain_id: 'default', password_hash_rounds: 4, max_password_length: 4096 },
     revoke: { expiration_buffer: 1800 },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
+    oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

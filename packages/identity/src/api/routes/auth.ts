@@ -3,7 +3,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readAuthBody } from '../../auth/auth-body.ts';
 import { NotFoundError } from '../../errors.ts';
-import { enforce } from '../../policy.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { renderToken } from '../render.ts';
@@ -48,11 +47,11 @@ export function authRoutes(context: ApiContext) {
     const subjectId = headerToken(request, 'x-subject-token');
     if (subjectId === null) {
       // A privileged caller learns the token is missing; anyone else is refused.
-      enforce(action, credentials(caller), { tokenUserId: null });
+      context.service.policy.enforce(action, credentials(caller), { tokenUserId: null });
       throw new NotFoundError('No token in the request');
     }
     const token = await context.tokens(request).validate(subjectId, { allowExpired });
-    enforce(action, credentials(caller), { tokenUserId: token.user.id });
+    context.service.policy.enforce(action, credentials(caller), { tokenUserId: token.user.id });
     return token;
   }
 
