@@ -36,6 +36,7 @@ export interface IdentityConfig {
   };
   readonly revoke: { readonly expiration_buffer: number };
   readonly oslo_middleware: { readonly max_request_body_size: number };
+  readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null };
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
 }
 

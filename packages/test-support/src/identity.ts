@@ -26,6 +26,8 @@ export interface TestIdentityOptions {
   /** [oslo_policy] enforce_scope and enforce_new_defaults (both false by default, as in Zed). */
   enforceScope?: boolean;
   enforceNewDefaults?: boolean;
+  /** [resource] admin_project_name and admin_project_domain_name. */
+  adminProject?: { name: string; domainName: string };
 }
 
 /** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
@@ -57,6 +59,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     identity: { default_domain_id: 'default', password_hash_rounds: 4, max_password_length: 4096 },
     revoke: { expiration_buffer: 1800 },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
+    resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();

@@ -5,7 +5,7 @@ import { readAuthBody } from '../../auth/auth-body.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
-import { renderToken } from '../render.ts';
+import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
 
 type Query = Record<string, string | undefined>;
@@ -29,6 +29,7 @@ export function authRoutes(context: ApiContext) {
   // Validated tokens and the catalog are memoised objects; rendering them is the largest
   // remaining cost of a validation, so each pair is serialised once.
   const rendered = new WeakMap<ValidatedToken, Rendered[]>();
+  const adminProject = adminProjectOf(service.config.resource);
 
   /** The token body as JSON text (reply.type is set by the caller). */
   async function body(token: ValidatedToken, query: Query): Promise<string> {
@@ -36,7 +37,7 @@ export function authRoutes(context: ApiContext) {
     const forms = rendered.get(token) ?? [];
     const hit = forms.find((form) => form.catalog === catalog);
     if (hit !== undefined) return hit.json;
-    const json = JSON.stringify(renderToken(token, catalog));
+    const json = JSON.stringify(renderToken(token, catalog, adminProject));
     rendered.set(token, [...forms.filter((form) => form.catalog === undefined || catalog === undefined), { catalog, json }]);
     return json;
   }
