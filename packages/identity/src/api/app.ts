@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { IdentityService } from '../service.ts';
 import { ApiContext } from './context.ts';
 import { createErrorHandler } from './errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { NotFoundError } from '../errors.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -35,12 +36,10 @@ export async function createIdentityApp(service: IdentityService, options: Ident
   // Keystone answers a body that is not JSON with 400, whatever its content type says.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, function parseJson(_request, body, done) {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
     } catch (error) {
-      done(error as SyntaxError, undefined);
+      done(error as Error, undefined);
     }
   });
 

@@ -7,8 +7,8 @@ import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
+import { queryOf, type Query } from './validate.ts';
 
-type Query = Record<string, string | undefined>;
 
 /** oslo_utils.strutils.bool_from_string: anything but these is false. */
 const TRUE_STRINGS = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
@@ -61,12 +61,12 @@ export function authRoutes(context: ApiContext) {
     app.post('/v3/auth/tokens', async function issueToken(request, reply) {
       const token = await service.auth.authenticate(readAuthBody(request.body));
       reply.code(201).header('X-Subject-Token', token.id).type('application/json');
-      return body(token, request.query as Query);
+      return body(token, queryOf(request));
     });
 
     // GET /v3/auth/tokens
     app.get('/v3/auth/tokens', async function validateToken(request, reply) {
-      const query = request.query as Query;
+      const query = queryOf(request);
       const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       return body(token, query);
@@ -74,7 +74,7 @@ export function authRoutes(context: ApiContext) {
 
     // HEAD /v3/auth/tokens
     app.head('/v3/auth/tokens', async function checkToken(request, reply: FastifyReply) {
-      const query = request.query as Query;
+      const query = queryOf(request);
       const token = await subject(request, 'check_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       // Content-Length of the body a GET would have had; Node sends no body on HEAD.
