@@ -8,7 +8,7 @@ import { ApplicationCredentialManager } from './application-credential/applicati
 import { AssignmentManager } from './assignment/assignment-manager.ts';
 import { AuthManager } from './auth/auth-manager.ts';
 import { CatalogManager } from './catalog/catalog-manager.ts';
-import { IdentityManager } from './identity/identity-manager.ts';
+import { IdentityManager, compilePasswordRegex } from './identity/identity-manager.ts';
 import { ResourceManager } from './resource/resource-manager.ts';
 import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
@@ -35,6 +35,14 @@ export interface IdentityConfig {
     readonly max_password_length: number;
   };
   readonly revoke: { readonly expiration_buffer: number };
+  readonly security_compliance: {
+    readonly lockout_failure_attempts: number | null;
+    readonly lockout_duration: number;
+    readonly password_expires_days: number | null;
+    readonly password_regex: string | null;
+    readonly password_regex_description: string | null;
+    readonly change_password_upon_first_use: boolean;
+  };
   readonly oslo_middleware: { readonly max_request_body_size: number };
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null };
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
@@ -76,9 +84,16 @@ export class IdentityService {
       expirationBuffer: config.revoke.expiration_buffer,
     });
     this.resource = new ResourceManager(storage.resource, this.revocations);
+    const compliance = config.security_compliance;
     this.identity = new IdentityManager(storage.identity, this.revocations, {
       rounds,
       maxLength: config.identity.max_password_length,
+      lockoutAttempts: compliance.lockout_failure_attempts,
+      lockoutDuration: compliance.lockout_duration,
+      expiresDays: compliance.password_expires_days,
+      changeUponFirstUse: compliance.change_password_upon_first_use,
+      regex: compilePasswordRegex(compliance.password_regex),
+      regexDescription: compliance.password_regex_description,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.version);
