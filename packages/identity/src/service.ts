@@ -20,11 +20,12 @@ const DEFAULT_BCRYPT_ROUNDS = 12;
 
 /** The options the identity service reads, by their oslo.config group and name. */
 export interface IdentityConfig {
-  readonly DEFAULT: { readonly public_endpoint: string | null };
+  readonly DEFAULT: { readonly public_endpoint: string | null; readonly max_token_size: number; readonly insecure_debug: boolean };
   readonly token: {
     readonly expiration: number;
     readonly allow_expired_window: number;
     readonly allow_rescope_scoped_token: boolean;
+    readonly revoke_by_id: boolean;
   };
   readonly fernet_tokens: { readonly key_repository: string; readonly max_active_keys: number };
   readonly database: { readonly connection: string };

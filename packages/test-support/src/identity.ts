@@ -23,6 +23,10 @@ export interface TestIdentityOptions {
   allowExpiredWindow?: number;
   dialect?: Dialect;
   maxRequestBodySize?: number;
+  /** [DEFAULT] max_token_size and insecure_debug; [token] revoke_by_id. */
+  maxTokenSize?: number;
+  insecureDebug?: boolean;
+  revokeById?: boolean;
   /** [oslo_policy] enforce_scope and enforce_new_defaults (both false by default, as in Zed). */
   enforceScope?: boolean;
   enforceNewDefaults?: boolean;
@@ -51,11 +55,12 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'baton-identity-'));
   const schema = options.dialect === 'postgresql' ? `baton_api_${process.pid}_${Date.now()}_${schemas++}` : null;
   const config: IdentityConfig = {
-    DEFAULT: { public_endpoint: null },
+    DEFAULT: { public_endpoint: null, max_token_size: options.maxTokenSize ?? 255, insecure_debug: options.insecureDebug ?? false },
     token: {
       expiration: options.expiration ?? 3600,
       allow_expired_window: options.allowExpiredWindow ?? 172800,
       allow_rescope_scoped_token: true,
+      revoke_by_id: options.revokeById ?? true,
     },
     fernet_tokens: { key_repository: join(dir, 'fernet-keys'), max_active_keys: 3 },
     database: { connection: schema === null ? `sqlite:///${join(dir, 'keystone.db')}` : `${POSTGRES}?schema=${schema}` },

@@ -25,7 +25,10 @@ export const tokenGroup = defineGroup('token', {
     }),
     revoke_by_id: boolOpt({
       default: true,
-      help: 'Allow revoking a single token by its ID (DELETE /v3/auth/tokens).',
+      help:
+        'When false, the obsolete revoked-token list (GET /v3/auth/tokens/OS-PKI/revoked) answers ' +
+        '410 Gone instead of 403, as in Keystone. Revoking a token (DELETE /v3/auth/tokens) works ' +
+        'either way; Baton re-reads roles at every validation, so there is no token cache to purge.',
     }),
     allow_rescope_scoped_token: boolOpt({
       default: true,

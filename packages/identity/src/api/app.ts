@@ -47,7 +47,9 @@ export async function createIdentityApp(service: IdentityService, options: Ident
     reply.header('Vary', 'X-Auth-Token');
     reply.header('x-openstack-request-id', request.id);
   });
-  app.setErrorHandler(createErrorHandler({ authUri: (request) => `${context.origin(request)}/v3` }));
+  const { insecure_debug: insecureDebug } = service.config.DEFAULT;
+  if (insecureDebug) app.log.warn('insecure_debug is enabled so responses may include sensitive information.');
+  app.setErrorHandler(createErrorHandler({ authUri: (request) => `${context.origin(request)}/v3`, insecureDebug }));
   app.setNotFoundHandler(function notFound() {
     throw new NotFoundError('The resource could not be found.');
   });

@@ -182,12 +182,13 @@ export class IdentityManager {
   async authenticate(user: User | null, password: string, options: { allowExpired?: boolean } = {}): Promise<User> {
     if (user !== null && (await this.#locked(user))) throw new UnauthorizedError(`The account is locked for user: ${user.id}.`);
     const ok = await this.#matches(user, password);
-    if (user === null) throw new UnauthorizedError();
+    const invalid = { debugMessage: 'Invalid username or password' };
+    if (user === null) throw new UnauthorizedError(undefined, invalid);
     if (!ok) {
       await this.#recordFailure(user);
-      throw new UnauthorizedError();
+      throw new UnauthorizedError(undefined, invalid);
     }
-    if (!user.enabled) throw new UnauthorizedError();
+    if (!user.enabled) throw new UnauthorizedError(undefined, { debugMessage: `The account is disabled for user: ${user.id}` });
     if (options.allowExpired !== true && user.passwordExpiresAt !== null && user.passwordExpiresAt <= now()) {
       throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`);
     }

@@ -2,7 +2,7 @@
 // domains and system (keystone/api/auth.py).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readAuthBody } from '../../auth/auth-body.ts';
-import { NotFoundError } from '../../errors.ts';
+import { ForbiddenError, GoneError, NotFoundError } from '../../errors.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { adminProjectOf, renderToken } from '../render.ts';
@@ -30,6 +30,7 @@ export function authRoutes(context: ApiContext) {
   // remaining cost of a validation, so each pair is serialised once.
   const rendered = new WeakMap<ValidatedToken, Rendered[]>();
   const adminProject = adminProjectOf(service.config.resource);
+  const maxTokenSize = service.config.DEFAULT.max_token_size;
 
   /** The token body as JSON text (reply.type is set by the caller). */
   async function body(token: ValidatedToken, query: Query): Promise<string> {
@@ -60,6 +61,10 @@ export function authRoutes(context: ApiContext) {
     // POST /v3/auth/tokens
     app.post('/v3/auth/tokens', async function issueToken(request, reply) {
       const token = await service.auth.authenticate(readAuthBody(request.body));
+      // Keystone only reports it: something downstream may store tokens in a column that short.
+      if (token.id.length > maxTokenSize) {
+        request.log.info(`Fernet token created with length of ${token.id.length} characters, which exceeds ${maxTokenSize} characters`);
+      }
       reply.code(201).header('X-Subject-Token', token.id).type('application/json');
       return body(token, queryOf(request));
     });
@@ -87,6 +92,15 @@ export function authRoutes(context: ApiContext) {
       await service.tokens.revoke(token);
       reply.code(204).send();
     });
+
+    // GET /v3/auth/tokens/OS-PKI/revoked: Keystone keeps the path only to refuse it, with
+    // 410 when [token] revoke_by_id is off and 403 otherwise; it needs no token.
+    const pkiRevoked = async function pkiRevoked(): Promise<never> {
+      if (!service.config.token.revoke_by_id) throw new GoneError('The service you have requested is no longer available on this server.');
+      throw new ForbiddenError('You are not authorized to perform the requested action.');
+    };
+    app.get('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
+    app.head('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
 
     // GET /v3/auth/catalog
     app.get('/v3/auth/catalog', async function authCatalog(request) {
