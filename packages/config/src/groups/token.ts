@@ -38,14 +38,16 @@ export const tokenGroup = defineGroup('token', {
     }),
     caching: boolOpt({
       default: true,
-      help: 'Cache token validation results. Has no effect unless [cache] enabled is true.',
+      help:
+        'Not supported by Baton (reported at start-up): validations are memoised per process for ' +
+        '5 seconds whatever it says. In Keystone, caches token validations when [cache] is enabled.',
     }),
     cache_time: intOpt({
       default: null,
       min: 0,
       help:
-        'Seconds to keep a cached token validation result; when unset, [cache] expiration_time ' +
-        'applies. Has no effect unless caching is on both here and in [cache].',
+        'Not supported by Baton (reported at start-up). In Keystone, seconds to keep a cached token ' +
+        'validation.',
     }),
   },
 });
