@@ -104,7 +104,12 @@ export function authRoutes(context: ApiContext) {
 
     // GET /v3/auth/catalog
     app.get('/v3/auth/catalog', async function authCatalog(request) {
-      await context.authorize(request, 'get_auth_catalog');
+      const caller = await context.authorize(request, 'get_auth_catalog');
+      if (caller.scope.kind !== 'project') {
+        throw new ForbiddenError('You are not authorized to perform the requested action.', {
+          debugMessage: 'A project-scoped token is required to produce a service catalog.',
+        });
+      }
       const renderer = context.renderer(request);
       return { catalog: await service.catalog.catalog(), links: renderer.link('auth/catalog') };
     });
