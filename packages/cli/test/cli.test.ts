@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBatonCommand } from '@baton/test-support';
@@ -90,6 +90,25 @@ describe('baton CLI', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('reports unsupported options once (--strict refuses them) and logs to [DEFAULT] log_file', async () => {
+    const logFile = join(dir, 'log', 'keystone.log');
+    const cached = join(dir, 'cached.conf');
+    writeFileSync(cached, `[DEFAULT]\nstate_path = ${dir}\nlog_file = ${logFile}\ndebug = true\n\n[identity]\npassword_hash_rounds = 4\n\n[cache]\nenabled = true\nbackend = dogpile.cache.memcached\n`);
+    const strict = baton('identity', 'serve', '--strict', '--config', cached, '--port', '0');
+    assert.equal(strict.status, 2);
+    assert.match(strict.stderr, new RegExp(`${cached}:10: \\[cache\\] enabled is not supported by Baton`));
+    assert.match(strict.stderr, new RegExp(`${cached}:11: \\[cache\\] backend is not supported by Baton`));
+    mkdirSync(join(dir, 'log'));
+    const server = await serve(cached);
+    try {
+      assert.equal(server.output().match(/\[cache\] enabled is not supported/g)?.length, 1);
+      assert.equal((await fetch(`${server.url}/v3`)).status, 200);
+    } finally {
+      await server.stop();
+    }
+    assert.match(readFileSync(logFile, 'utf8'), /"url":"\/v3"/);
   });
 
   it('demo: the long job outlives the user token only with a service token', () => {

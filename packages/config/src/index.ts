@@ -26,6 +26,8 @@ export { loadConfig, loadConfigText } from './load.ts';
 export type { LoadOptions, LoadResult, Overrides } from './load.ts';
 export { envName } from './sources.ts';
 
+export { UNSUPPORTED_OPTIONS, unsupportedSettings } from './unsupported.ts';
+
 export { parseDatabaseConnection } from './database-url.ts';
 export type { DatabaseTarget } from './database-url.ts';
 

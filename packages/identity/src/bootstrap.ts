@@ -50,7 +50,7 @@ export async function bootstrap(service: IdentityService, options: BootstrapOpti
   const username = options.username ?? 'admin';
   let user = await findOrNull(() => identity.getUserByName(username, domainId));
   if (user === null) {
-    user = await identity.createUser({ name: username, domainId, password: options.password, defaultProjectId: project.id });
+    user = await identity.createUser({ name: username, domainId, password: options.password, defaultProjectId: project.id, exemptFromFirstUse: true });
     created.push(`user ${username}`);
   } else {
     // Keystone re-enables the user and resets a changed password (which revokes its tokens).
@@ -59,6 +59,7 @@ export async function bootstrap(service: IdentityService, options: BootstrapOpti
     if (!sameEnabled || !samePassword) {
       user = await identity.updateUser(user.id, {
         enabled: true,
+        exemptFromFirstUse: true,
         ...(samePassword ? {} : { password: options.password }),
       });
       created.push(`user ${username} updated`);

@@ -9,7 +9,14 @@ export type IdentityErrorCode =
   | 'ERR_IDENTITY_NOT_FOUND'
   | 'ERR_IDENTITY_CONFLICT'
   | 'ERR_IDENTITY_PAYLOAD_TOO_LARGE'
+  | 'ERR_IDENTITY_GONE'
   | 'ERR_IDENTITY_UNEXPECTED';
+
+export interface IdentityErrorOptions {
+  cause?: unknown;
+  extra?: Record<string, unknown>;
+  debugMessage?: string;
+}
 
 export abstract class IdentityError extends Error {
   abstract readonly code: IdentityErrorCode;
@@ -17,11 +24,17 @@ export abstract class IdentityError extends Error {
   abstract readonly title: string;
   /** Extra members of the error object (Keystone adds `identity` for auth-method failures). */
   readonly extra: Record<string, unknown> | undefined;
+  /**
+   * What went wrong in detail, for Keystone's SecurityError: answered instead of `message`
+   * only while [DEFAULT] insecure_debug is on.
+   */
+  readonly debugMessage: string | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; extra?: Record<string, unknown> }) {
+  constructor(message: string, options?: IdentityErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.extra = options?.extra;
+    this.debugMessage = options?.debugMessage;
   }
 }
 
@@ -40,7 +53,7 @@ export class UnauthorizedError extends IdentityError {
   readonly code = UnauthorizedError.code;
   readonly status = 401;
   readonly title = 'Unauthorized';
-  constructor(message = UnauthorizedError.defaultMessage, options?: { cause?: unknown; extra?: Record<string, unknown> }) {
+  constructor(message = UnauthorizedError.defaultMessage, options?: IdentityErrorOptions) {
     super(message, options);
   }
 }
@@ -54,6 +67,14 @@ export class ForbiddenError extends IdentityError {
   static forAction(action: string): ForbiddenError {
     return new ForbiddenError(`You are not authorized to perform the requested action: ${action}.`);
   }
+}
+
+/** 410: an API Keystone keeps only to say it is gone. */
+export class GoneError extends IdentityError {
+  static readonly code = 'ERR_IDENTITY_GONE';
+  readonly code = GoneError.code;
+  readonly status = 410;
+  readonly title = 'Gone';
 }
 
 /** 404: the entity (or token) does not exist or cannot be validated. */

@@ -1,6 +1,8 @@
-// Keystone's default policies as data (keystone/common/policies/*.py, Debian's Zed build
-// with enforce_new_defaults=false, so the deprecated admin_required rules are OR-ed in).
-// A rule is a list of alternatives; the action is allowed when any one holds.
+// Keystone 22 (Zed) default policies as data (keystone/common/policies/*.py): for each
+// identity:<action>, the token scopes it accepts (scope_types), the new scope-aware rule
+// and the deprecated rule oslo.policy OR-s in while [oslo_policy] enforce_new_defaults
+// is false. A rule is a list of alternatives; the action is allowed when any one holds.
+// `compilePolicy` resolves both options once at start-up, so a check is one array walk.
 import { ForbiddenError } from './errors.ts';
 
 /** What the caller's token says about them (oslo.policy's "credentials"). */
@@ -14,124 +16,210 @@ export interface PolicyCredentials {
   system: boolean;
 }
 
-/** Attributes of the thing acted on, as far as a rule needs them. */
+/**
+ * Attributes of the thing acted on, as far as a rule needs them. `domainId` is the domain
+ * the target lives in (a user's, group's or project's domain, or the domain itself); for
+ * grants `actorDomainId` is the user's or group's domain and `roleDomainId` the role's.
+ */
 export interface PolicyTarget {
   userId?: string | null;
   projectId?: string | null;
   domainId?: string | null;
+  actorDomainId?: string | null;
+  roleDomainId?: string | null;
   tokenUserId?: string | null;
+}
+
+export type TokenScope = 'system' | 'domain' | 'project';
+
+export interface PolicyOptions {
+  /** [oslo_policy] enforce_scope: refuse a token whose scope the rule does not list. */
+  enforceScope: boolean;
+  /** [oslo_policy] enforce_new_defaults: drop the deprecated rules. */
+  enforceNewDefaults: boolean;
 }
 
 type Check = (c: PolicyCredentials, t: PolicyTarget) => boolean;
 
-const admin: Check = (c) => c.roles.has('admin');
-const systemReader: Check = (c) => c.system && c.roles.has('reader');
-const domainReader: Check = (c, t) =>
-  c.domainId !== null && c.roles.has('reader') && t.domainId === c.domainId;
+const has = (c: PolicyCredentials, role: string): boolean => c.roles.has(role);
+const known = (value: string | null | undefined): value is string => value !== undefined && value !== null;
+
+/** rule:admin_required in the deprecated rules: `admin` on any scope is the cloud admin. */
+const anyAdmin: Check = (c) => has(c, 'admin');
+/**
+ * rule:admin_required in the new rules. Zed's defaults still treat `admin` on a domain as
+ * cloud-wide, which lets a domain admin act on every domain; Baton's new defaults give a
+ * domain-scoped admin only the domain-admin rules Keystone keeps in its policy modules
+ * (SYSTEM_ADMIN_OR_DOMAIN_ADMIN and the grant rules). See docs/decisions.md.
+ */
+const cloudAdmin: Check = (c) => has(c, 'admin') && c.domainId === null;
+const systemReader: Check = (c) => c.system && has(c, 'reader');
+const inDomain = (c: PolicyCredentials, domainId: string | null | undefined): boolean =>
+  c.domainId !== null && known(domainId) && domainId === c.domainId;
+const domainReader: Check = (c, t) => has(c, 'reader') && inDomain(c, t.domainId);
+const domainAdmin: Check = (c, t) => has(c, 'admin') && inDomain(c, t.domainId);
+/** Grants: the actor, the place (project's domain or the domain) and a domain role all in the caller's domain. */
+const grantInDomain = (role: string): Check => (c, t) =>
+  has(c, role) && inDomain(c, t.actorDomainId) && inDomain(c, t.domainId) && (t.roleDomainId === null || t.roleDomainId === undefined || inDomain(c, t.roleDomainId));
+const bothInDomain = (role: string): Check => (c, t) => has(c, role) && inDomain(c, t.domainId) && inDomain(c, t.actorDomainId);
 const projectUser: Check = (c, t) => c.projectId !== null && t.projectId === c.projectId;
 const owner: Check = (c, t) => t.userId !== undefined && t.userId === c.userId;
 const tokenSubject: Check = (c, t) => t.tokenUserId !== undefined && t.tokenUserId === c.userId;
-const service: Check = (c) => c.roles.has('service');
+const service: Check = (c) => has(c, 'service');
 const anyone: Check = () => true;
-const ownDomain: Check = (c, t) => t.domainId !== undefined && t.domainId === c.projectDomainId;
+const tokenDomain: Check = (c, t) => known(t.domainId) && (t.domainId === c.domainId || t.domainId === c.projectDomainId);
+const projectDomain: Check = (c, t) => known(t.domainId) && t.domainId === c.projectDomainId;
 
-const adminOrReaders: Check[] = [admin, systemReader, domainReader];
+interface RuleDefault {
+  /** scope_types; null when the rule has none (oslo.policy checks no scope then). */
+  scopes: readonly TokenScope[] | null;
+  rule: readonly Check[];
+  /** The deprecated rule, OR-ed in while enforce_new_defaults is false. */
+  deprecated?: readonly Check[];
+}
 
-/** identity:<action> → alternatives. Actions not listed here are refused (deny by default). */
-const rules: Record<string, Check[]> = {
-  validate_token: [admin, systemReader, service, tokenSubject],
-  check_token: [admin, systemReader, tokenSubject],
-  revoke_token: [admin, tokenSubject],
-  get_auth_catalog: [anyone],
-  get_auth_projects: [anyone],
-  get_auth_domains: [anyone],
-  get_auth_system: [anyone],
+const SDP: readonly TokenScope[] = ['system', 'domain', 'project'];
+const SP: readonly TokenScope[] = ['system', 'project'];
 
-  get_domain: [admin, systemReader, domainReader, ownDomain],
-  list_domains: [admin, systemReader],
-  create_domain: [admin],
-  update_domain: [admin],
-  delete_domain: [admin],
+const adminOnly = (scopes: readonly TokenScope[]): RuleDefault => ({ scopes, rule: [cloudAdmin], deprecated: [anyAdmin] });
+const adminOrSystemReader = (scopes: readonly TokenScope[] = SP): RuleDefault => ({
+  scopes,
+  rule: [cloudAdmin, systemReader],
+  deprecated: [anyAdmin],
+});
+/** Reads inside a domain: system readers, readers of the target's domain (Keystone's DOMAIN_READER). */
+const domainRead = (...more: Check[]): RuleDefault => ({
+  scopes: SDP,
+  rule: [cloudAdmin, systemReader, domainReader, ...more],
+  deprecated: more.includes(owner) ? [anyAdmin, owner] : [anyAdmin],
+});
+/** Writes inside a domain: the cloud admin or the admin of the target's domain. */
+const domainWrite = (check: Check = domainAdmin): RuleDefault => ({ scopes: SDP, rule: [cloudAdmin, check], deprecated: [anyAdmin] });
 
-  get_project: [...adminOrReaders, projectUser],
-  list_projects: adminOrReaders,
-  list_user_projects: [...adminOrReaders, owner],
-  create_project: [admin],
-  update_project: [admin],
-  delete_project: [admin],
+/** identity:<action> → Keystone 22's default. Actions not listed here are refused (deny by default). */
+const defaults: Record<string, RuleDefault> = {
+  validate_token: { scopes: SDP, rule: [cloudAdmin, systemReader, service, tokenSubject], deprecated: [anyAdmin, service, tokenSubject] },
+  check_token: { scopes: SDP, rule: [cloudAdmin, systemReader, tokenSubject], deprecated: [anyAdmin, tokenSubject] },
+  revoke_token: { scopes: SDP, rule: [cloudAdmin, tokenSubject], deprecated: [anyAdmin, tokenSubject] },
+  get_auth_catalog: { scopes: null, rule: [anyone] },
+  get_auth_projects: { scopes: null, rule: [anyone] },
+  get_auth_domains: { scopes: null, rule: [anyone] },
+  get_auth_system: { scopes: null, rule: [anyone] },
 
-  get_user: [...adminOrReaders, owner],
-  list_users: adminOrReaders,
-  create_user: [admin],
-  update_user: [admin],
-  delete_user: [admin],
-  change_password: [owner],
+  get_domain: { scopes: SDP, rule: [cloudAdmin, systemReader, tokenDomain], deprecated: [anyAdmin, projectDomain] },
+  list_domains: adminOrSystemReader(),
+  create_domain: adminOnly(SP),
+  update_domain: adminOnly(SP),
+  delete_domain: adminOnly(SP),
 
-  get_group: adminOrReaders,
-  list_groups: adminOrReaders,
-  list_groups_for_user: [...adminOrReaders, owner],
-  list_users_in_group: adminOrReaders,
-  check_user_in_group: adminOrReaders,
-  create_group: [admin],
-  update_group: [admin],
-  delete_group: [admin],
-  add_user_to_group: [admin],
-  remove_user_from_group: [admin],
+  // Zed's new get_project has no admin clause: a project admin reads other projects as a reader would.
+  get_project: { scopes: SDP, rule: [systemReader, domainReader, projectUser], deprecated: [anyAdmin, projectUser] },
+  list_projects: domainRead(),
+  list_user_projects: domainRead(owner),
+  create_project: domainWrite(),
+  update_project: domainWrite(),
+  delete_project: domainWrite(),
 
-  get_role: [admin, systemReader],
-  list_roles: [admin, systemReader],
-  create_role: [admin],
-  update_role: [admin],
-  delete_role: [admin],
-  list_implied_roles: [admin, systemReader],
-  get_implied_role: [admin, systemReader],
-  check_implied_role: [admin, systemReader],
-  create_implied_role: [admin],
-  delete_implied_role: [admin],
-  list_role_inference_rules: [admin, systemReader],
+  get_user: domainRead(owner),
+  list_users: domainRead(),
+  create_user: domainWrite(),
+  update_user: domainWrite(),
+  delete_user: domainWrite(),
 
-  list_role_assignments: adminOrReaders,
-  list_role_assignments_for_tree: adminOrReaders,
-  check_grant: adminOrReaders,
-  list_grants: adminOrReaders,
-  create_grant: [admin],
-  revoke_grant: [admin],
-  list_system_grants_for_user: [admin, systemReader],
-  check_system_grant_for_user: [admin, systemReader],
-  create_system_grant_for_user: [admin],
-  revoke_system_grant_for_user: [admin],
-  list_system_grants_for_group: [admin, systemReader],
-  check_system_grant_for_group: [admin, systemReader],
-  create_system_grant_for_group: [admin],
-  revoke_system_grant_for_group: [admin],
+  get_group: domainRead(),
+  list_groups: domainRead(),
+  list_groups_for_user: domainRead(owner),
+  list_users_in_group: domainRead(),
+  check_user_in_group: { scopes: SDP, rule: [cloudAdmin, systemReader, bothInDomain('reader')], deprecated: [anyAdmin] },
+  create_group: domainWrite(),
+  update_group: domainWrite(),
+  delete_group: domainWrite(),
+  add_user_to_group: domainWrite(bothInDomain('admin')),
+  remove_user_from_group: domainWrite(bothInDomain('admin')),
 
-  get_region: [anyone],
-  list_regions: [anyone],
-  create_region: [admin],
-  update_region: [admin],
-  delete_region: [admin],
-  get_service: [admin, systemReader],
-  list_services: [admin, systemReader],
-  create_service: [admin],
-  update_service: [admin],
-  delete_service: [admin],
-  get_endpoint: [admin, systemReader],
-  list_endpoints: [admin, systemReader],
-  create_endpoint: [admin],
-  update_endpoint: [admin],
-  delete_endpoint: [admin],
+  get_role: adminOrSystemReader(),
+  list_roles: adminOrSystemReader(),
+  create_role: adminOnly(SP),
+  update_role: adminOnly(SP),
+  delete_role: adminOnly(SP),
+  list_implied_roles: adminOrSystemReader(),
+  get_implied_role: adminOrSystemReader(),
+  check_implied_role: adminOrSystemReader(),
+  create_implied_role: adminOnly(SP),
+  delete_implied_role: adminOnly(SP),
+  list_role_inference_rules: adminOrSystemReader(),
 
-  get_application_credential: [admin, systemReader, owner],
-  list_application_credentials: [admin, systemReader, owner],
-  create_application_credential: [owner],
-  delete_application_credential: [admin, owner],
+  list_role_assignments: domainRead(),
+  list_role_assignments_for_tree: domainRead(),
+  check_grant: { scopes: SDP, rule: [cloudAdmin, systemReader, grantInDomain('reader')], deprecated: [anyAdmin] },
+  list_grants: { scopes: SDP, rule: [cloudAdmin, systemReader, grantInDomain('reader')], deprecated: [anyAdmin] },
+  create_grant: { scopes: SDP, rule: [cloudAdmin, grantInDomain('admin')], deprecated: [anyAdmin] },
+  revoke_grant: { scopes: SDP, rule: [cloudAdmin, grantInDomain('admin')], deprecated: [anyAdmin] },
+  list_system_grants_for_user: adminOrSystemReader(),
+  check_system_grant_for_user: adminOrSystemReader(),
+  create_system_grant_for_user: adminOnly(SP),
+  revoke_system_grant_for_user: adminOnly(SP),
+  list_system_grants_for_group: adminOrSystemReader(),
+  check_system_grant_for_group: adminOrSystemReader(),
+  create_system_grant_for_group: adminOnly(SP),
+  revoke_system_grant_for_group: adminOnly(SP),
+
+  get_region: { scopes: SDP, rule: [anyone] },
+  list_regions: { scopes: SDP, rule: [anyone] },
+  create_region: adminOnly(SP),
+  update_region: adminOnly(SP),
+  delete_region: adminOnly(SP),
+  get_service: adminOrSystemReader(),
+  list_services: adminOrSystemReader(),
+  create_service: adminOnly(SP),
+  update_service: adminOnly(SP),
+  delete_service: adminOnly(SP),
+  get_endpoint: adminOrSystemReader(),
+  list_endpoints: adminOrSystemReader(),
+  create_endpoint: adminOnly(SP),
+  update_endpoint: adminOnly(SP),
+  delete_endpoint: adminOnly(SP),
+
+  get_application_credential: { scopes: SP, rule: [cloudAdmin, systemReader, owner], deprecated: [anyAdmin, owner] },
+  list_application_credentials: { scopes: SP, rule: [cloudAdmin, systemReader, owner], deprecated: [anyAdmin, owner] },
+  create_application_credential: { scopes: ['project'], rule: [owner] },
+  delete_application_credential: { scopes: SP, rule: [anyAdmin, owner], deprecated: [anyAdmin, owner] },
 };
 
-/** Throws ForbiddenError (Keystone's message names the action) unless policy allows it. */
-export function enforce(action: string, creds: PolicyCredentials, target: PolicyTarget = {}): void {
-  const alternatives = rules[action];
-  if (alternatives === undefined) throw new TypeError(`no policy rule for identity:${action}`);
-  if (!alternatives.some((check) => check(creds, target))) {
-    throw ForbiddenError.forAction(`identity:${action}`);
+/** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */
+function scopeOf(c: PolicyCredentials): TokenScope {
+  if (c.system) return 'system';
+  return c.domainId !== null ? 'domain' : 'project';
+}
+
+interface CompiledRule {
+  scopes: ReadonlySet<TokenScope> | null;
+  alternatives: readonly Check[];
+}
+
+/** The policy in force for one service: Keystone's defaults resolved against [oslo_policy]. */
+export class Policy {
+  readonly #rules: ReadonlyMap<string, CompiledRule>;
+
+  constructor(rules: ReadonlyMap<string, CompiledRule>) {
+    this.#rules = rules;
   }
+
+  /** Throws ForbiddenError (Keystone's message names the action) unless policy allows it. */
+  enforce(action: string, creds: PolicyCredentials, target: PolicyTarget = {}): void {
+    const rule = this.#rules.get(action);
+    if (rule === undefined) throw new TypeError(`no policy rule for identity:${action}`);
+    // oslo.policy raises InvalidScope, which Keystone answers as the same 403.
+    if (rule.scopes !== null && !rule.scopes.has(scopeOf(creds))) throw ForbiddenError.forAction(`identity:${action}`);
+    if (!rule.alternatives.some((check) => check(creds, target))) throw ForbiddenError.forAction(`identity:${action}`);
+  }
+}
+
+export function compilePolicy(options: PolicyOptions): Policy {
+  const rules = new Map<string, CompiledRule>();
+  for (const [action, rule] of Object.entries(defaults)) {
+    const alternatives = options.enforceNewDefaults || rule.deprecated === undefined ? rule.rule : [...rule.rule, ...rule.deprecated];
+    rules.set(action, { scopes: options.enforceScope && rule.scopes !== null ? new Set(rule.scopes) : null, alternatives });
+  }
+  return new Policy(rules);
 }

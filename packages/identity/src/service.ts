@@ -8,22 +8,24 @@ import { ApplicationCredentialManager } from './application-credential/applicati
 import { AssignmentManager } from './assignment/assignment-manager.ts';
 import { AuthManager } from './auth/auth-manager.ts';
 import { CatalogManager } from './catalog/catalog-manager.ts';
-import { IdentityManager } from './identity/identity-manager.ts';
+import { IdentityManager, compilePasswordRegex } from './identity/identity-manager.ts';
 import { ResourceManager } from './resource/resource-manager.ts';
 import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
 import { DataVersion, observeWrites } from './data-version.ts';
+import { compilePolicy, type Policy } from './policy.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
 
 /** The options the identity service reads, by their oslo.config group and name. */
 export interface IdentityConfig {
-  readonly DEFAULT: { readonly public_endpoint: string | null };
+  readonly DEFAULT: { readonly public_endpoint: string | null; readonly max_token_size: number; readonly insecure_debug: boolean };
   readonly token: {
     readonly expiration: number;
     readonly allow_expired_window: number;
     readonly allow_rescope_scoped_token: boolean;
+    readonly revoke_by_id: boolean;
   };
   readonly fernet_tokens: { readonly key_repository: string; readonly max_active_keys: number };
   readonly database: { readonly connection: string };
@@ -34,7 +36,17 @@ export interface IdentityConfig {
     readonly max_password_length: number;
   };
   readonly revoke: { readonly expiration_buffer: number };
+  readonly security_compliance: {
+    readonly lockout_failure_attempts: number | null;
+    readonly lockout_duration: number;
+    readonly password_expires_days: number | null;
+    readonly password_regex: string | null;
+    readonly password_regex_description: string | null;
+    readonly change_password_upon_first_use: boolean;
+  };
   readonly oslo_middleware: { readonly max_request_body_size: number };
+  readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null };
+  readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
 }
 
 export class IdentityService {
@@ -49,11 +61,17 @@ export class IdentityService {
   readonly applicationCredentials: ApplicationCredentialManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
+  /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
+  readonly policy: Policy;
   /** Moves on every local write; memoised token validations are dropped when it does. */
   readonly version = new DataVersion();
 
   private constructor(config: IdentityConfig, rawStorage: Storage) {
     this.config = config;
+    this.policy = compilePolicy({
+      enforceScope: config.oslo_policy.enforce_scope,
+      enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
+    });
     const storage = observeWrites(rawStorage, this.version);
     this.storage = storage;
     const rounds = config.identity.password_hash_rounds ?? DEFAULT_BCRYPT_ROUNDS;
@@ -67,9 +85,16 @@ export class IdentityService {
       expirationBuffer: config.revoke.expiration_buffer,
     });
     this.resource = new ResourceManager(storage.resource, this.revocations);
+    const compliance = config.security_compliance;
     this.identity = new IdentityManager(storage.identity, this.revocations, {
       rounds,
       maxLength: config.identity.max_password_length,
+      lockoutAttempts: compliance.lockout_failure_attempts,
+      lockoutDuration: compliance.lockout_duration,
+      expiresDays: compliance.password_expires_days,
+      changeUponFirstUse: compliance.change_password_upon_first_use,
+      regex: compilePasswordRegex(compliance.password_regex),
+      regexDescription: compliance.password_regex_description,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.version);

@@ -23,6 +23,19 @@ export interface TestIdentityOptions {
   allowExpiredWindow?: number;
   dialect?: Dialect;
   maxRequestBodySize?: number;
+  /** [DEFAULT] max_token_size and insecure_debug; [token] revoke_by_id. */
+  maxTokenSize?: number;
+  insecureDebug?: boolean;
+  revokeById?: boolean;
+  /** [oslo_policy] enforce_scope and enforce_new_defaults (both false by default, as in Zed). */
+  enforceScope?: boolean;
+  enforceNewDefaults?: boolean;
+  /** [security_compliance] options, by their oslo.config names. */
+  securityCompliance?: Partial<IdentityConfig['security_compliance']>;
+  /** [identity] password_hash_rounds (4 by default, to keep tests fast). */
+  passwordHashRounds?: number;
+  /** [resource] admin_project_name and admin_project_domain_name. */
+  adminProject?: { name: string; domainName: string };
 }
 
 /** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
@@ -42,18 +55,30 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'baton-identity-'));
   const schema = options.dialect === 'postgresql' ? `baton_api_${process.pid}_${Date.now()}_${schemas++}` : null;
   const config: IdentityConfig = {
-    DEFAULT: { public_endpoint: null },
+    DEFAULT: { public_endpoint: null, max_token_size: options.maxTokenSize ?? 255, insecure_debug: options.insecureDebug ?? false },
     token: {
       expiration: options.expiration ?? 3600,
       allow_expired_window: options.allowExpiredWindow ?? 172800,
       allow_rescope_scoped_token: true,
+      revoke_by_id: options.revokeById ?? true,
     },
     fernet_tokens: { key_repository: join(dir, 'fernet-keys'), max_active_keys: 3 },
     database: { connection: schema === null ? `sqlite:///${join(dir, 'keystone.db')}` : `${POSTGRES}?schema=${schema}` },
     auth: { methods: ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential'] },
-    identity: { default_domain_id: 'default', password_hash_rounds: 4, max_password_length: 4096 },
+    identity: { default_domain_id: 'default', password_hash_rounds: options.passwordHashRounds ?? 4, max_password_length: 4096 },
     revoke: { expiration_buffer: 1800 },
+    security_compliance: {
+      lockout_failure_attempts: null,
+      lockout_duration: 1800,
+      password_expires_days: null,
+      password_regex: null,
+      password_regex_description: null,
+      change_password_upon_first_use: false,
+      ...options.securityCompliance,
+    },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
+    resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null },
+    oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

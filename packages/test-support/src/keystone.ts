@@ -32,6 +32,8 @@ export type KeystoneOptions = {
    * both systems are measured on keep-alive connections, not on TCP set-up.
    */
   keepAlive?: boolean;
+  /** More keystone.conf lines, appended as written (e.g. an [oslo_policy] section). */
+  extraConfig?: readonly string[];
 };
 
 export type RealKeystone = {
@@ -78,6 +80,8 @@ function renderConfig(stateDir: string, opts: KeystoneOptions, memcached: Memcac
     'password_hash_rounds = 4',
     '',
     ...cache,
+    '',
+    ...(opts.extraConfig ?? []),
     '',
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 // service-token deployment has, plus helpers to issue tokens and count identity calls.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProjectUser, startTestIdentity, type TestIdentity } from '@baton/test-support';
+import { createProjectUser, startTestIdentity, type TestIdentity, type TestIdentityOptions } from '@baton/test-support';
 import type { KeystoneAuthtokenConfig } from '../../src/index.ts';
 
 export interface Stack {
@@ -21,7 +21,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { expiration?: number; allowExpiredWindow?: number } = {}): Promise<Stack> {
+export async function startStack(options: TestIdentityOptions = {}): Promise<Stack> {
   const identity = await startTestIdentity(options);
   const calls = new Map<string, number>();
   identity.app.addHook('onRequest', async (request) => {

@@ -2,6 +2,7 @@
 // worker processes (node:cluster shares the listening socket, like uwsgi's processes).
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import { unsupportedSettings } from '@baton/config';
 import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
 import { IdentityService, createIdentityApp, errors as identityErrors } from '@baton/identity';
 import { createServiceLogger } from '@baton/logging';
@@ -13,6 +14,17 @@ export interface ServeOptions {
   host: string;
   port: number;
   workers: number;
+  /** Refuse to start when a file sets an option Baton does not support. */
+  strict?: boolean;
+}
+
+/** Reports each unsupported option set in the files once (stderr), or stops with --strict. */
+function reportUnsupported(files: readonly string[], strict: boolean): void {
+  const found = unsupportedSettings(files);
+  if (strict && found.length > 0) {
+    throw new CommandError(`baton: ${found.join('\nbaton: ')}\nbaton: --strict refuses options Baton does not support`, 2);
+  }
+  for (const line of found) process.stderr.write(`baton: warning: ${line}\n`);
 }
 
 /** Fails at start-up, not on the first request, when tokens could not be issued. */
@@ -49,6 +61,8 @@ async function warnIfNotBootstrapped(service: IdentityService, configFiles: stri
 /** Starts one server in this process; resolves with its URL once it listens. */
 export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadKeystoneConfig(options.config);
+  // With several workers the primary has reported already.
+  if (cluster.isPrimary) reportUnsupported(options.config, options.strict === true);
   checkKeys(config.fernet_tokens.key_repository, config.fernet_tokens.max_active_keys, options.config);
   const service = await IdentityService.open(config);
   await warnIfNotBootstrapped(service, options.config);
@@ -74,13 +88,17 @@ export function registerIdentity(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 5000)
     .option('--workers <n>', 'worker processes sharing the port', parseWorkers, 1)
+    .option('--strict', 'refuse to start when a config file sets an option Baton does not support')
     .action((options: ServeOptions) =>
       serveWithWorkers({
         workers: options.workers,
         host: options.host,
         port: options.port,
         name: 'identity',
-        check: () => loadKeystoneConfig(options.config),
+        check: () => {
+          loadKeystoneConfig(options.config);
+          reportUnsupported(options.config, options.strict === true);
+        },
         start: () => serveIdentity(options),
       }),
     );

@@ -2,23 +2,26 @@ import { defineGroup } from '../group.ts';
 import { boolOpt, intOpt, listOpt, strOpt } from '../opts.ts';
 
 export const cacheGroup = defineGroup('cache', {
-  help: 'The shared cache (the options of oslo.cache).',
+  help:
+    "Keystone's shared cache (oslo.cache). Not supported by Baton: setting any of these options is " +
+    'reported at start-up, and `baton identity serve --strict` refuses to start. Baton memoises ' +
+    'validations per process for a few seconds instead (docs/identity.md).',
   options: {
     enabled: boolOpt({
       default: false,
-      help: 'Master switch for caching: while it is false, [token] caching does nothing either.',
+      help: 'Not supported by Baton (reported at start-up). In Keystone, the master switch for caching.',
     }),
     backend: strOpt({
       default: 'dogpile.cache.null',
-      help: 'Cache backend, by its oslo.cache name. The default, dogpile.cache.null, stores nothing.',
+      help: 'Not supported by Baton (reported at start-up). In Keystone, the cache backend by its oslo.cache name.',
     }),
     memcache_servers: listOpt({
       default: ['localhost:11211'],
-      help: 'Memcached servers, as host:port, for the memcached backends.',
+      help: 'Not supported by Baton (reported at start-up). In Keystone, the memcached servers as host:port.',
     }),
     expiration_time: intOpt({
       default: 600,
-      help: 'Lifetime in seconds of a cached item whose own option sets none.',
+      help: 'Not supported by Baton (reported at start-up). In Keystone, the lifetime of a cached item.',
     }),
   },
 });

@@ -14,13 +14,18 @@ export const defaultGroup = defineGroup('DEFAULT', {
     insecure_debug: boolOpt({
       default: false,
       help:
-        'Put extra detail, such as the exact reason an authentication failed, into HTTP error ' +
-        'responses. It helps debugging and helps an attacker just as much: keep it off in production.',
+        'Put extra detail, such as the exact reason an authentication failed or the cause of an ' +
+        'internal error, into HTTP error responses (with "(Disable insecure_debug mode to suppress ' +
+        'these details.)"), and warn at start-up. It helps debugging and helps an attacker just as ' +
+        'much: keep it off in production.',
     }),
     debug: boolOpt({ default: false, help: 'Log at debug level instead of info.' }),
     max_token_size: intOpt({
       default: 255,
-      help: 'Longest token value, in characters, accepted in a request. Fernet tokens fit in the default.',
+      help:
+        'Token length, in characters, above which issuing a token is logged (at info level), as ' +
+        'Keystone does for anything downstream that stores tokens in a column that size. Tokens are ' +
+        'issued and accepted whatever their length; Fernet tokens fit in the default.',
     }),
     state_path: strOpt({
       default: '.baton',

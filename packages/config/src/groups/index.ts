@@ -10,6 +10,7 @@ import { osloMiddlewareGroup } from './oslo-middleware.ts';
 import { osloPolicyGroup } from './oslo-policy.ts';
 import { resourceGroup } from './resource.ts';
 import { revokeGroup } from './revoke.ts';
+import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
 
 export {
@@ -23,6 +24,7 @@ export {
   osloPolicyGroup,
   resourceGroup,
   revokeGroup,
+  securityComplianceGroup,
   tokenGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
@@ -38,5 +40,6 @@ export const keystoneGroups = [
   osloPolicyGroup,
   resourceGroup,
   revokeGroup,
+  securityComplianceGroup,
   tokenGroup,
 ] as const;

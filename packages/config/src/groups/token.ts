@@ -25,7 +25,10 @@ export const tokenGroup = defineGroup('token', {
     }),
     revoke_by_id: boolOpt({
       default: true,
-      help: 'Allow revoking a single token by its ID (DELETE /v3/auth/tokens).',
+      help:
+        'When false, the obsolete revoked-token list (GET /v3/auth/tokens/OS-PKI/revoked) answers ' +
+        '410 Gone instead of 403, as in Keystone. Revoking a token (DELETE /v3/auth/tokens) works ' +
+        'either way; Baton re-reads roles at every validation, so there is no token cache to purge.',
     }),
     allow_rescope_scoped_token: boolOpt({
       default: true,
@@ -35,14 +38,16 @@ export const tokenGroup = defineGroup('token', {
     }),
     caching: boolOpt({
       default: true,
-      help: 'Cache token validation results. Has no effect unless [cache] enabled is true.',
+      help:
+        'Not supported by Baton (reported at start-up): validations are memoised per process for ' +
+        '5 seconds whatever it says. In Keystone, caches token validations when [cache] is enabled.',
     }),
     cache_time: intOpt({
       default: null,
       min: 0,
       help:
-        'Seconds to keep a cached token validation result; when unset, [cache] expiration_time ' +
-        'applies. Has no effect unless caching is on both here and in [cache].',
+        'Not supported by Baton (reported at start-up). In Keystone, seconds to keep a cached token ' +
+        'validation.',
     }),
   },
 });

@@ -6,6 +6,7 @@ import { installAccessLog } from '@baton/logging';
 import type { IdentityService } from '../service.ts';
 import { ApiContext } from './context.ts';
 import { createErrorHandler } from './errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { NotFoundError } from '../errors.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -38,12 +39,10 @@ export async function createIdentityApp(service: IdentityService, options: Ident
   // Keystone answers a body that is not JSON with 400, whatever its content type says.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, function parseJson(_request, body, done) {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
     } catch (error) {
-      done(error as SyntaxError, undefined);
+      done(error as Error, undefined);
     }
   });
 
@@ -51,7 +50,9 @@ export async function createIdentityApp(service: IdentityService, options: Ident
     reply.header('Vary', 'X-Auth-Token');
     reply.header('x-openstack-request-id', request.id);
   });
-  app.setErrorHandler(createErrorHandler({ authUri: (request) => `${context.origin(request)}/v3` }));
+  const { insecure_debug: insecureDebug } = service.config.DEFAULT;
+  if (insecureDebug) app.log.warn('insecure_debug is enabled so responses may include sensitive information.');
+  app.setErrorHandler(createErrorHandler({ authUri: (request) => `${context.origin(request)}/v3`, insecureDebug }));
   app.setNotFoundHandler(function notFound() {
     throw new NotFoundError('The resource could not be found.');
   });

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { IdentityService } from '../service.ts';
 import type { TokenCheck, ValidatedToken } from '../token/token-provider.ts';
-import { enforce, type PolicyCredentials, type PolicyTarget } from '../policy.ts';
+import type { PolicyCredentials, PolicyTarget } from '../policy.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import { Renderer } from './render.ts';
 
@@ -85,7 +85,7 @@ export class ApiContext {
   /** Authenticates the caller and checks identity:<action> against the target. */
   async authorize(request: FastifyRequest, action: string, target: PolicyTarget = {}): Promise<ValidatedToken> {
     const caller = await this.caller(request);
-    enforce(action, credentials(caller), target);
+    this.service.policy.enforce(action, credentials(caller), target);
     return caller;
   }
 }

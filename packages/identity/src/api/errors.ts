@@ -29,16 +29,24 @@ function toIdentityError(error: FastifyError | Error): IdentityError {
     return invalidField(field, first?.message ?? 'invalid');
   }
   if (fastify.statusCode === 404) return new NotFoundError('The resource could not be found.', { cause: error });
-  return new UnexpectedError(UnexpectedError.publicMessage, { cause: error });
+  return new UnexpectedError(UnexpectedError.publicMessage, {
+    cause: error,
+    debugMessage: `An unexpected error prevented the server from fulfilling your request: ${error.message}.`,
+  });
 }
 
 export interface ErrorRendering {
   /** The value of WWW-Authenticate's uri: [DEFAULT] public_endpoint or the request's own …/v3. */
   authUri(request: FastifyRequest): string;
+  /** [DEFAULT] insecure_debug: answer the detailed message of an error that has one. */
+  insecureDebug?: boolean;
 }
 
-function errorBody(error: IdentityError): string {
-  return JSON.stringify({ error: { code: error.status, message: error.message, title: error.title, ...error.extra } });
+const AMENDMENT = '(Disable insecure_debug mode to suppress these details.)';
+
+function errorBody(error: IdentityError, insecureDebug: boolean): string {
+  const message = insecureDebug && error.debugMessage !== undefined ? `${error.debugMessage} ${AMENDMENT}` : error.message;
+  return JSON.stringify({ error: { code: error.status, message, title: error.title, ...error.extra } });
 }
 
 export function createErrorHandler(rendering: ErrorRendering) {
@@ -47,6 +55,6 @@ export function createErrorHandler(rendering: ErrorRendering) {
     if (mapped instanceof UnexpectedError) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ code: mapped.code, status: mapped.status }, mapped.message);
     if (mapped.status === 401) reply.header('WWW-Authenticate', `Keystone uri="${rendering.authUri(request)}"`);
-    reply.code(mapped.status).type('application/json').send(errorBody(mapped));
+    reply.code(mapped.status).type('application/json').send(errorBody(mapped, rendering.insecureDebug === true));
   };
 }

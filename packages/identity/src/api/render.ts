@@ -22,7 +22,19 @@ export function renderRoleRef(role: Role): Json {
 }
 
 /** The body of POST and GET /v3/auth/tokens. */
-export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | undefined): Json {
+/** [resource] admin_project_name and admin_project_domain_name, when both are set. */
+export interface AdminProject {
+  name: string;
+  domainName: string;
+}
+
+/** The admin project [resource] names, or null when either option is unset (Keystone needs both). */
+export function adminProjectOf(resource: { admin_project_name: string | null; admin_project_domain_name: string | null }): AdminProject | null {
+  const { admin_project_name: name, admin_project_domain_name: domainName } = resource;
+  return name && domainName ? { name, domainName } : null;
+}
+
+export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | undefined, adminProject: AdminProject | null = null): Json {
   const body: Json = {
     methods: token.methods,
     user: {
@@ -46,6 +58,11 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
     body.system = { all: true };
   }
   if (scope.kind !== 'unscoped') body.roles = token.roles.map(renderRoleRef);
+  // Keystone compares names, and says nothing at all unless an admin project is configured
+  // (the middleware then treats every project as the admin project).
+  if (scope.kind === 'project' && adminProject !== null) {
+    body.is_admin_project = scope.project.name === adminProject.name && scope.domain.name === adminProject.domainName;
+  }
   const credential = token.applicationCredential;
   if (credential !== null) {
     body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };

@@ -2,7 +2,7 @@
 // here and nowhere else; disabling a user or changing a password revokes their tokens.
 import bcrypt from 'bcrypt';
 import type { Group, IdentityDriver, ListFilter, User } from '../storage/types.ts';
-import { UnauthorizedError, ValidationError } from '../errors.ts';
+import { UnauthorizedError, ValidationError, findOrNull } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { RevocationManager } from '../token/revocation-manager.ts';
 
@@ -11,7 +11,29 @@ export interface PasswordOptions {
   rounds: number;
   /** [identity] max_password_length. */
   maxLength: number;
+  /** [security_compliance] lockout_failure_attempts (null: never lock) and lockout_duration in seconds. */
+  lockoutAttempts?: number | null;
+  lockoutDuration?: number;
+  /** [security_compliance] password_expires_days (null: never expire). */
+  expiresDays?: number | null;
+  /** [security_compliance] change_password_upon_first_use. */
+  changeUponFirstUse?: boolean;
+  /** [security_compliance] password_regex, compiled (sticky: anchored at the start like re.match), and its description. */
+  regex?: RegExp | null;
+  regexDescription?: string | null;
 }
+
+/** Compiles [security_compliance] password_regex once; a bad pattern is a start-up error. */
+export function compilePasswordRegex(pattern: string | null): RegExp | null {
+  if (pattern === null || pattern === '') return null;
+  try {
+    return new RegExp(pattern, 'uy');
+  } catch (error) {
+    throw new TypeError(`[security_compliance] password_regex is not a valid regular expression: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
 
 export interface UserInput {
   id?: string;
@@ -21,6 +43,11 @@ export interface UserInput {
   enabled?: boolean;
   defaultProjectId?: string | null;
   extra?: Record<string, unknown>;
+  /**
+   * The password is the operator's own (bootstrap), so change_password_upon_first_use does
+   * not expire it; Keystone's operators set ignore_change_password_upon_first_use for that.
+   */
+  exemptFromFirstUse?: boolean;
 }
 
 export interface UserPatch {
@@ -29,6 +56,7 @@ export interface UserPatch {
   enabled?: boolean;
   defaultProjectId?: string | null;
   extra?: Record<string, unknown>;
+  exemptFromFirstUse?: boolean;
 }
 
 export interface GroupInput {
@@ -58,19 +86,35 @@ export class IdentityManager {
         `Invalid input for field 'password': the password is longer than ${this.#passwords.maxLength} characters.`,
       );
     }
+    const { regex } = this.#passwords;
+    if (regex !== undefined && regex !== null) {
+      regex.lastIndex = 0;
+      if (!regex.test(password)) {
+        throw new ValidationError(`The password does not match the requirements: ${this.#passwords.regexDescription ?? 'None'}.`);
+      }
+    }
     return bcrypt.hash(password, this.#passwords.rounds);
+  }
+
+  /** When a password set now expires: at once when an administrator set it and first use must change it. */
+  #expiry(byAdministrator: boolean): number | null {
+    if (byAdministrator && this.#passwords.changeUponFirstUse === true) return now();
+    const days = this.#passwords.expiresDays;
+    return days === undefined || days === null ? null : now() + days * 86400;
   }
 
   async createUser(input: UserInput): Promise<User> {
     const passwordHash = input.password == null ? null : await this.#hash(input.password);
     return this.#driver.createUser({
+      failedAuthCount: 0,
+      failedAuthAt: null,
       id: input.id ?? newId(),
       name: input.name,
       domainId: input.domainId,
       enabled: input.enabled ?? true,
       defaultProjectId: input.defaultProjectId ?? null,
       passwordHash,
-      passwordExpiresAt: null,
+      passwordExpiresAt: passwordHash === null ? null : this.#expiry(input.exemptFromFirstUse !== true),
       createdAt: Math.floor(Date.now() / 1000),
       extra: input.extra ?? {},
     });
@@ -88,7 +132,12 @@ export class IdentityManager {
     return this.#driver.listUsers(filter);
   }
 
-  async updateUser(id: string, patch: UserPatch): Promise<User> {
+  /** An administrator's update; a password set here counts as set by an administrator. */
+  updateUser(id: string, patch: UserPatch): Promise<User> {
+    return this.#update(id, patch, true);
+  }
+
+  async #update(id: string, patch: UserPatch, byAdministrator: boolean): Promise<User> {
     const before = await this.#driver.getUser(id);
     const changes: Partial<Omit<User, 'id'>> = {};
     if (patch.name !== undefined) changes.name = patch.name;
@@ -97,6 +146,9 @@ export class IdentityManager {
     if (patch.extra !== undefined) changes.extra = { ...before.extra, ...patch.extra };
     if (patch.password !== undefined) {
       changes.passwordHash = patch.password === null ? null : await this.#hash(patch.password);
+      changes.passwordExpiresAt = patch.password === null ? null : this.#expiry(byAdministrator && patch.exemptFromFirstUse !== true);
+      changes.failedAuthCount = 0;
+      changes.failedAuthAt = null;
     }
     const after = await this.#driver.updateUser(id, changes);
     if ((before.enabled && !after.enabled) || patch.password !== undefined) {
@@ -105,11 +157,15 @@ export class IdentityManager {
     return after;
   }
 
-  /** A user's own password change: the original password must be right. */
+  /**
+   * A user's own password change: the original password must be right (an expired one is
+   * accepted, so it can be replaced). Unknown users and users without a password cost the
+   * same hash work as known ones, so the answer's timing does not tell them apart.
+   */
   async changePassword(id: string, originalPassword: string, password: string): Promise<void> {
-    const user = await this.#driver.getUser(id);
-    if (!(await this.#matches(user, originalPassword))) throw new UnauthorizedError();
-    await this.updateUser(id, { password });
+    const user = await findOrNull(() => this.#driver.getUser(id));
+    await this.authenticate(user, originalPassword, { allowExpired: true });
+    await this.#update(id, { password }, false);
   }
 
   async deleteUser(id: string): Promise<void> {
@@ -118,19 +174,59 @@ export class IdentityManager {
   }
 
   /**
-   * The user whose password this is, or UnauthorizedError with Keystone's generic
-   * message: an unknown user, a wrong password and a disabled user look the same.
+   * The user whose password this is, or UnauthorizedError. An unknown user, a wrong password
+   * and a disabled user get Keystone's generic message; a locked account and an expired
+   * password get Keystone's own messages (AccountLocked, PasswordExpired), in its order:
+   * lock, password, enabled, expiry.
    */
-  async authenticate(user: User | null, password: string): Promise<User> {
-    const ok = user !== null && (await this.#matches(user, password));
-    if (user === null) await bcrypt.compare(password, await this.#dummy());
-    if (!ok || user === null || !user.enabled) throw new UnauthorizedError();
+  async authenticate(user: User | null, password: string, options: { allowExpired?: boolean } = {}): Promise<User> {
+    if (user !== null && (await this.#locked(user))) throw new UnauthorizedError(`The account is locked for user: ${user.id}.`);
+    const ok = await this.#matches(user, password);
+    const invalid = { debugMessage: 'Invalid username or password' };
+    if (user === null) throw new UnauthorizedError(undefined, invalid);
+    if (!ok) {
+      await this.#recordFailure(user);
+      throw new UnauthorizedError(undefined, invalid);
+    }
+    if (!user.enabled) throw new UnauthorizedError(undefined, { debugMessage: `The account is disabled for user: ${user.id}` });
+    if (options.allowExpired !== true && user.passwordExpiresAt !== null && user.passwordExpiresAt <= now()) {
+      throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`);
+    }
+    if (user.failedAuthCount > 0) await this.#driver.updateUser(user.id, { failedAuthCount: 0, failedAuthAt: null });
     return user;
   }
 
-  async #matches(user: User, password: string): Promise<boolean> {
-    if (user.passwordHash === null) return false;
-    return bcrypt.compare(password, user.passwordHash);
+  /** Keystone's _is_account_locked: locked while the failures reach the limit and the duration has not passed. */
+  async #locked(user: User): Promise<boolean> {
+    const attempts = this.#passwords.lockoutAttempts;
+    if (attempts === undefined || attempts === null || user.failedAuthCount < attempts) return false;
+    if ((user.failedAuthAt ?? 0) + (this.#passwords.lockoutDuration ?? 1800) > now()) return true;
+    await this.#driver.updateUser(user.id, { failedAuthCount: 0, failedAuthAt: null });
+    user.failedAuthCount = 0;
+    return false;
+  }
+
+  /** Counted only while lockout is configured: each count is a write, which drops this node's memos. */
+  async #recordFailure(user: User): Promise<void> {
+    if (this.#passwords.lockoutAttempts === undefined || this.#passwords.lockoutAttempts === null) return;
+    await this.#driver.updateUser(user.id, { failedAuthCount: user.failedAuthCount + 1, failedAuthAt: now() });
+  }
+
+  /**
+   * bcrypt at the configured cost at least once, whatever the user: an unknown user, one
+   * without a password, or one whose hash has a lower cost also hash against a dummy.
+   */
+  async #matches(user: User | null, password: string): Promise<boolean> {
+    const hash = user?.passwordHash ?? null;
+    if (hash === null) {
+      await bcrypt.compare(password, await this.#dummy());
+      return false;
+    }
+    const [ok] = await Promise.all([
+      bcrypt.compare(password, hash),
+      bcrypt.getRounds(hash) < this.#passwords.rounds ? bcrypt.compare(password, await this.#dummy()) : Promise.resolve(false),
+    ]);
+    return ok;
   }
 
   #dummy(): Promise<string> {

@@ -41,6 +41,8 @@ export interface UserTable {
   password_expires_at: number | null;
   created_at: number;
   extra: string;
+  failed_auth_count: Generated<number>;
+  failed_auth_at: number | null;
 }
 
 export interface GroupTable {

@@ -39,6 +39,10 @@ export interface User {
   /** Epoch seconds of creation. */
   createdAt: number;
   extra: Record<string, unknown>;
+  /** Wrong passwords since the last success ([security_compliance] lockout). */
+  failedAuthCount: number;
+  /** Epoch seconds of the last wrong password, or null. */
+  failedAuthAt: number | null;
 }
 
 export interface Group {

@@ -1,7 +1,7 @@
 // The conformance suite on SQLite (a temporary file), plus what is SQLite-specific:
 // directory creation, WAL, and data surviving a close and reopen.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,6 +16,23 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 storageConformance('sqlite', { open: () => createStorage(`sqlite:///${join(dir, 'conformance.db')}`) });
 
 describe('sqlite specifics', () => {
+  it('creates the database, -wal and -shm 0600 in a 0700 directory, whatever the umask', async () => {
+    const file = join(dir, 'private', 'keystone.db');
+    const previous = process.umask(0o022);
+    try {
+      const storage = await createStorage(`sqlite:///${file}`);
+      await storage.migrate();
+      await storage.resource.createDomain(newDomain());
+      assert.equal(statSync(join(dir, 'private')).mode & 0o777, 0o700);
+      for (const name of ['keystone.db', 'keystone.db-wal', 'keystone.db-shm']) {
+        assert.equal(statSync(join(dir, 'private', name)).mode & 0o777, 0o600, name);
+      }
+      await storage.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('creates missing parent directories and uses WAL', async () => {
     const file = join(dir, 'nested', 'deeper', 'keystone.db');
     const storage = await createStorage(`sqlite:///${file}`);

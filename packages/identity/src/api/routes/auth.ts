@@ -2,14 +2,13 @@
 // domains and system (keystone/api/auth.py).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readAuthBody } from '../../auth/auth-body.ts';
-import { NotFoundError } from '../../errors.ts';
-import { enforce } from '../../policy.ts';
+import { ForbiddenError, GoneError, NotFoundError } from '../../errors.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
-import { renderToken } from '../render.ts';
+import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
+import { queryOf, type Query } from './validate.ts';
 
-type Query = Record<string, string | undefined>;
 
 /** oslo_utils.strutils.bool_from_string: anything but these is false. */
 const TRUE_STRINGS = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
@@ -30,6 +29,8 @@ export function authRoutes(context: ApiContext) {
   // Validated tokens and the catalog are memoised objects; rendering them is the largest
   // remaining cost of a validation, so each pair is serialised once.
   const rendered = new WeakMap<ValidatedToken, Rendered[]>();
+  const adminProject = adminProjectOf(service.config.resource);
+  const maxTokenSize = service.config.DEFAULT.max_token_size;
 
   /** The token body as JSON text (reply.type is set by the caller). */
   async function body(token: ValidatedToken, query: Query): Promise<string> {
@@ -37,7 +38,7 @@ export function authRoutes(context: ApiContext) {
     const forms = rendered.get(token) ?? [];
     const hit = forms.find((form) => form.catalog === catalog);
     if (hit !== undefined) return hit.json;
-    const json = JSON.stringify(renderToken(token, catalog));
+    const json = JSON.stringify(renderToken(token, catalog, adminProject));
     rendered.set(token, [...forms.filter((form) => form.catalog === undefined || catalog === undefined), { catalog, json }]);
     return json;
   }
@@ -48,11 +49,11 @@ export function authRoutes(context: ApiContext) {
     const subjectId = headerToken(request, 'x-subject-token');
     if (subjectId === null) {
       // A privileged caller learns the token is missing; anyone else is refused.
-      enforce(action, credentials(caller), { tokenUserId: null });
+      context.service.policy.enforce(action, credentials(caller), { tokenUserId: null });
       throw new NotFoundError('No token in the request');
     }
     const token = await context.tokens(request).validate(subjectId, { allowExpired });
-    enforce(action, credentials(caller), { tokenUserId: token.user.id });
+    context.service.policy.enforce(action, credentials(caller), { tokenUserId: token.user.id });
     return token;
   }
 
@@ -60,13 +61,17 @@ export function authRoutes(context: ApiContext) {
     // POST /v3/auth/tokens
     app.post('/v3/auth/tokens', async function issueToken(request, reply) {
       const token = await service.auth.authenticate(readAuthBody(request.body));
+      // Keystone only reports it: something downstream may store tokens in a column that short.
+      if (token.id.length > maxTokenSize) {
+        request.log.info(`Fernet token created with length of ${token.id.length} characters, which exceeds ${maxTokenSize} characters`);
+      }
       reply.code(201).header('X-Subject-Token', token.id).type('application/json');
-      return body(token, request.query as Query);
+      return body(token, queryOf(request));
     });
 
     // GET /v3/auth/tokens
     app.get('/v3/auth/tokens', async function validateToken(request, reply) {
-      const query = request.query as Query;
+      const query = queryOf(request);
       const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       return body(token, query);
@@ -74,7 +79,7 @@ export function authRoutes(context: ApiContext) {
 
     // HEAD /v3/auth/tokens
     app.head('/v3/auth/tokens', async function checkToken(request, reply: FastifyReply) {
-      const query = request.query as Query;
+      const query = queryOf(request);
       const token = await subject(request, 'check_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       // Content-Length of the body a GET would have had; Node sends no body on HEAD.
@@ -88,9 +93,23 @@ export function authRoutes(context: ApiContext) {
       reply.code(204).send();
     });
 
+    // GET /v3/auth/tokens/OS-PKI/revoked: Keystone keeps the path only to refuse it, with
+    // 410 when [token] revoke_by_id is off and 403 otherwise; it needs no token.
+    const pkiRevoked = async function pkiRevoked(): Promise<never> {
+      if (!service.config.token.revoke_by_id) throw new GoneError('The service you have requested is no longer available on this server.');
+      throw new ForbiddenError('You are not authorized to perform the requested action.');
+    };
+    app.get('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
+    app.head('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
+
     // GET /v3/auth/catalog
     app.get('/v3/auth/catalog', async function authCatalog(request) {
-      await context.authorize(request, 'get_auth_catalog');
+      const caller = await context.authorize(request, 'get_auth_catalog');
+      if (caller.scope.kind !== 'project') {
+        throw new ForbiddenError('You are not authorized to perform the requested action.', {
+          debugMessage: 'A project-scoped token is required to produce a service catalog.',
+        });
+      }
       const renderer = context.renderer(request);
       return { catalog: await service.catalog.catalog(), links: renderer.link('auth/catalog') };
     });

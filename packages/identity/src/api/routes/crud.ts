@@ -19,6 +19,12 @@ export interface CrudSpec<T> {
   render(renderer: Renderer, entity: T): Json;
   /** Policy target of an existing entity (owner, domain, project checks). */
   target(entity: T): PolicyTarget;
+  /**
+   * The domain a new entity would land in, read from the raw body before it is validated
+   * (policy comes first, as in Keystone). Entities that live in a domain (users, groups,
+   * projects) also have their lists narrowed to a domain-scoped caller's domain.
+   */
+  domainOf?(member: unknown, caller: ValidatedToken): string;
   get(id: string): Promise<T>;
   list(query: Query, caller: ValidatedToken): Promise<T[]>;
   create(member: Json, caller: ValidatedToken): Promise<T>;
@@ -52,7 +58,9 @@ export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec:
   const base = `/v3/${collection}`;
 
   app.post(base, async function createEntity(request, reply) {
-    const caller = await context.authorize(request, `create_${member}`);
+    const caller = await context.caller(request);
+    const raw = (request.body as Record<string, unknown> | null | undefined)?.[member];
+    await context.authorize(request, `create_${member}`, spec.domainOf === undefined ? {} : { domainId: spec.domainOf(raw, caller) });
     const body = readMember(request.body, member, spec.createSchema);
     const entity = await spec.create(body, caller);
     reply.code(201);
@@ -61,9 +69,13 @@ export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec:
 
   app.get(base, async function listEntities(request) {
     const query = queryOf(request);
-    const caller = await context.authorize(request, `list_${collection}`, { domainId: query.domain_id ?? null });
+    const caller = await context.caller(request);
+    // Keystone's target for a list is the caller's domain, and it shows nothing outside it.
+    const callerDomain = caller.scope.kind === 'domain' ? caller.scope.domain.id : null;
+    await context.authorize(request, `list_${collection}`, { domainId: callerDomain });
     const renderer = context.renderer(request);
-    const items = await spec.list(query, caller);
+    let items = await spec.list(query, caller);
+    if (callerDomain !== null && spec.domainOf !== undefined) items = items.filter((e) => spec.target(e).domainId === callerDomain);
     return renderer.collection(collection, selfPath(request), items.map((e) => spec.render(renderer, e)));
   });
 

@@ -67,21 +67,27 @@ export function grantRoutes(context: ApiContext) {
     return { actor, target, targetLabel: target.kind === 'system' ? 'system' : target.id };
   }
 
-  /** Domain readers may look at grants in their domain: the target's domain feeds policy. */
-  async function policyTarget(target: GrantTarget): Promise<PolicyTarget> {
-    if (target.kind === 'domain') return { domainId: target.id };
+  /**
+   * Domain admins and readers act on grants inside their domain only: the place's domain,
+   * the actor's domain and a domain-specific role's domain all feed policy.
+   */
+  async function policyTarget(actor: GrantActor, target: GrantTarget, roleId: string | undefined): Promise<PolicyTarget> {
+    const owner = await findOrNull<{ domainId: string }>(() => (actor.kind === 'user' ? identity.getUser(actor.id) : identity.getGroup(actor.id)));
+    const role = roleId === undefined ? null : await findOrNull(() => assignment.getRole(roleId));
+    const base: PolicyTarget = { actorDomainId: owner?.domainId ?? null, roleDomainId: role?.domainId ?? null };
+    if (target.kind === 'domain') return { ...base, domainId: target.id };
     if (target.kind === 'project') {
       const project = await findOrNull(() => resource.getProject(target.id));
-      return project === null ? {} : { projectId: project.id, domainId: project.domainId };
+      return project === null ? base : { ...base, projectId: project.id, domainId: project.domainId };
     }
-    return {};
+    return base;
   }
 
   async function authorized(request: FastifyRequest, place: GrantPlace, action: string) {
     const params = request.params as GrantParams;
     const resolved = resolve(place, params);
     await context.caller(request);
-    await context.authorize(request, action, await policyTarget(resolved.target));
+    await context.authorize(request, action, await policyTarget(resolved.actor, resolved.target, params.roleId));
     return { ...resolved, roleId: params.roleId as string };
   }
 

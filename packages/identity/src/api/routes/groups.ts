@@ -5,7 +5,7 @@ import { NotFoundError, findOrNull } from '../../errors.ts';
 import type { Group } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import { authorizeOn, noContent, registerCrud } from './crud.ts';
-import { defaultDomainId } from './projects.ts';
+import { defaultDomainId, requestedDomainId } from './projects.ts';
 import { groupSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, queryOf, selfPath } from './validate.ts';
 
@@ -20,7 +20,8 @@ export function groupRoutes(context: ApiContext) {
     const { groupId, userId } = request.params as { groupId: string; userId: string };
     await context.caller(request);
     const group = await findOrNull(() => identity.getGroup(groupId));
-    await context.authorize(request, action, group === null ? {} : groupTarget(group));
+    const user = await findOrNull(() => identity.getUser(userId));
+    await context.authorize(request, action, group === null ? {} : { ...groupTarget(group), actorDomainId: user?.domainId ?? null });
     return { groupId, userId };
   }
 
@@ -42,6 +43,7 @@ export function groupRoutes(context: ApiContext) {
       updateSchema: groupSchemas.update,
       render: (renderer, g) => renderer.group(g),
       target: groupTarget,
+      domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => identity.getGroup(id),
       list: (query) =>
         identity.listGroups({

@@ -19,6 +19,12 @@ export function defaultDomainId(context: ApiContext, caller: ValidatedToken): st
   return caller.scope.kind === 'domain' ? caller.scope.domain.id : context.service.config.identity.default_domain_id;
 }
 
+/** The domain a create request puts its entity in, read leniently from the unvalidated member. */
+export function requestedDomainId(context: ApiContext, member: unknown, caller: ValidatedToken): string {
+  const given = typeof member === 'object' && member !== null ? (member as Record<string, unknown>).domain_id : undefined;
+  return typeof given === 'string' ? given : defaultDomainId(context, caller);
+}
+
 function matches(project: Project, query: Query): boolean {
   const enabled = enabledFilter(query);
   return (query.name === undefined || project.name === query.name) && (enabled === undefined || project.enabled === enabled);
@@ -35,6 +41,7 @@ export function projectRoutes(context: ApiContext) {
       updateSchema: projectSchemas.update,
       render: (renderer, p) => renderer.project(p),
       target: (p) => ({ projectId: p.id, domainId: p.domainId }),
+      domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => resource.getProject(id),
       list: (query) => {
         const enabled = enabledFilter(query);

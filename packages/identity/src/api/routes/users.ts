@@ -6,7 +6,7 @@ import type { User } from '../../storage/types.ts';
 import type { UserPatch } from '../../identity/identity-manager.ts';
 import type { ApiContext } from '../context.ts';
 import { noContent, registerCrud } from './crud.ts';
-import { defaultDomainId } from './projects.ts';
+import { defaultDomainId, requestedDomainId } from './projects.ts';
 import { passwordChangeSchema, userSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, readMember } from './validate.ts';
 
@@ -25,6 +25,7 @@ export function userRoutes(context: ApiContext) {
       updateSchema: userSchemas.update,
       render: (renderer, u) => renderer.user(u),
       target: ownerTarget,
+      domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => identity.getUser(id),
       list: (query) => {
         const enabled = enabledFilter(query);

@@ -1,5 +1,5 @@
 // SQLite through better-sqlite3: the single-node default.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -72,10 +72,28 @@ function withStatementCache(database: Database.Database): Pick<Database.Database
   } as Pick<Database.Database, 'prepare' | 'close'>;
 }
 
+/**
+ * The database holds password hashes: a directory Baton creates is 0700 and a new database
+ * file 0600 (the umask cannot widen either). SQLite gives its -wal and -shm files the
+ * database file's mode, so they follow. An existing file keeps the mode the operator gave it.
+ */
+function createPrivately(filename: string): void {
+  const directory = dirname(filename);
+  const created = mkdirSync(directory, { recursive: true, mode: 0o700 });
+  if (created !== undefined) chmodSync(directory, 0o700);
+  if (existsSync(filename)) return;
+  const fd = openSync(filename, 'a', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `filename` is a path, or ':memory:' for a private in-memory database. */
 export function sqliteDialect(filename: string): StorageDialect {
   const inMemory = filename === ':memory:';
-  if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
+  if (!inMemory) createPrivately(filename);
   const database = new Database(filename, { timeout: BUSY_TIMEOUT_MS });
   // WAL lets readers run while a writer commits; it does not apply to memory databases.
   if (!inMemory) database.pragma('journal_mode = WAL');

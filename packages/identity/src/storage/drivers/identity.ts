@@ -25,6 +25,8 @@ function userFromRow(row: Selectable<UserTable>): User {
     passwordExpiresAt: row.password_expires_at,
     createdAt: row.created_at,
     extra: parseExtra(row.extra),
+    failedAuthCount: row.failed_auth_count,
+    failedAuthAt: row.failed_auth_at === null ? null : Number(row.failed_auth_at),
   };
 }
 
@@ -39,6 +41,8 @@ function userRow(user: User): Insertable<UserTable> {
     password_expires_at: user.passwordExpiresAt,
     created_at: user.createdAt,
     extra: serializeExtra(user.extra),
+    failed_auth_count: user.failedAuthCount,
+    failed_auth_at: user.failedAuthAt,
   };
 }
 

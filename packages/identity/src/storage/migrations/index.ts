@@ -3,12 +3,14 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StorageDialect } from '../dialects/dialect.ts';
 import { initialMigration } from './0001-initial.ts';
+import { lockoutMigration } from './0002-lockout.ts';
 
 export function migrationProvider(dialect: StorageDialect): MigrationProvider {
   return {
     getMigrations: (): Promise<Record<string, Migration>> =>
       Promise.resolve({
         '0001-initial': initialMigration(dialect),
+        '0002-lockout': lockoutMigration(),
       }),
   };
 }

@@ -38,6 +38,8 @@ export function newUser(domainId: string, overrides: Partial<User> = {}): User {
     passwordExpiresAt: null,
     createdAt: 1_700_000_000,
     extra: {},
+    failedAuthCount: 0,
+    failedAuthAt: null,
     ...overrides,
   };
 }

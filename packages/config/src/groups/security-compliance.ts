@@ -1,0 +1,49 @@
+import { defineGroup } from '../group.ts';
+import { boolOpt, intOpt, strOpt } from '../opts.ts';
+
+export const securityComplianceGroup = defineGroup('security_compliance', {
+  help:
+    "Password and account rules for local users (Keystone's PCI-DSS options). Baton does not " +
+    'support disable_user_account_days_inactive, unique_last_password_count or minimum_password_age.',
+  options: {
+    lockout_failure_attempts: intOpt({
+      default: null,
+      min: 1,
+      help:
+        'Wrong passwords in a row after which the account is locked (authentication and password ' +
+        'changes answer 401 "The account is locked"). Unset means accounts never lock.',
+    }),
+    lockout_duration: intOpt({
+      default: 1800,
+      min: 1,
+      help:
+        'Seconds an account stays locked after its last wrong password; the next attempt after that ' +
+        'starts counting again. Only used with lockout_failure_attempts.',
+    }),
+    password_expires_days: intOpt({
+      default: null,
+      min: 1,
+      help:
+        'Days a newly set password is valid; after that password authentication answers 401 until ' +
+        'the user changes it (POST /v3/users/{user_id}/password still works). Unset means passwords ' +
+        'never expire. Passwords set earlier keep the expiry they had.',
+    }),
+    password_regex: strOpt({
+      default: null,
+      help:
+        'Regular expression every new password must match from its start (as Python re.match does); ' +
+        'refused passwords get 400. JavaScript syntax, checked at start-up. Unset accepts any password.',
+    }),
+    password_regex_description: strOpt({
+      default: null,
+      help: 'Plain-language description of password_regex, put into the 400 answer for a refused password.',
+    }),
+    change_password_upon_first_use: boolOpt({
+      default: false,
+      help:
+        'A password set by an administrator (user create, or an update that sets the password) is ' +
+        'expired at once, so the user must change it through POST /v3/users/{user_id}/password ' +
+        'before a password authentication succeeds.',
+    }),
+  },
+});
