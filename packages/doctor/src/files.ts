@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   ConfigError,
+  ConfigInvalidError,
   ConfigParseError,
   ConfigSubstitutionError,
   ConfigValueError,
@@ -206,23 +207,29 @@ function loadLenient(text: string, file: string, groups: readonly AnyGroup[]): {
   const loose = groups.map(relaxed);
   const overrides: Record<string, Record<string, unknown>> = {};
   const findings: Finding[] = [];
+  // The loader reports every refused value at once; each becomes a finding and takes its
+  // default, then the file loads again with those defaults.
   for (let attempt = 0; ; attempt++) {
     try {
       const { config } = loadConfigText(text, loose, file, { overrides: overrides as never });
       return { values: config as Record<string, Record<string, unknown>>, findings };
     } catch (error) {
-      const target = error instanceof ConfigValueError || error instanceof ConfigSubstitutionError ? declared(loose, error.section, error.option) : undefined;
-      if (!(error instanceof ConfigError) || target === undefined || attempt > 100) throw error;
-      const [group, option, opt] = target;
-      (overrides[group] ??= {})[option] = opt.default;
-      const e = error as ConfigValueError | ConfigSubstitutionError;
-      findings.push({
-        id: 'option-invalid',
-        severity: 'error',
-        location: { file, section: e.section, option: e.option },
-        why: `${e.message.slice(e.message.indexOf(': ') + 2)}; the service would refuse to start (the doctor assumed the default).`,
-        fix: error instanceof ConfigValueError ? `Set ${e.option} in [${e.section}] to ${error.expected}.` : `Remove or correct the $ reference in ${e.option}.`,
-      });
+      const refused = error instanceof ConfigInvalidError ? error.errors : [error];
+      if (attempt > 2) throw error;
+      for (const e of refused) {
+        const target = e instanceof ConfigValueError || e instanceof ConfigSubstitutionError ? declared(loose, e.section, e.option) : undefined;
+        if (target === undefined) throw error;
+        const [group, option, opt] = target;
+        (overrides[group] ??= {})[option] = opt.default;
+        const v = e as ConfigValueError | ConfigSubstitutionError;
+        findings.push({
+          id: 'option-invalid',
+          severity: 'error',
+          location: { file, section: v.section, option: v.option },
+          why: `${v.message.slice(v.message.indexOf(': ') + 2)}; the service would refuse to start (the doctor assumed the default).`,
+          fix: e instanceof ConfigValueError ? `Set ${v.option} in [${v.section}] to ${e.expected}.` : `Remove or correct the $ reference in ${v.option}.`,
+        });
+      }
     }
   }
 }
