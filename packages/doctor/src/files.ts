@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
-  ConfigError,
   ConfigInvalidError,
   ConfigParseError,
   ConfigSubstitutionError,
