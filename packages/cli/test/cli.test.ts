@@ -108,7 +108,7 @@ describe('baton CLI', () => {
     } finally {
       await server.stop();
     }
-    assert.match(readFileSync(logFile, 'utf8'), /"url":"\/v3"/);
+    assert.match(readFileSync(logFile, 'utf8'), /"method":"GET","path":"\/v3","status":200/);
   });
 
   it('demo: the long job outlives the user token only with a service token', () => {
