@@ -56,6 +56,7 @@ const initial: Migration = {
       .addColumn('service_type', 'varchar(64)', (c) => c.notNull())
       .addColumn('method', 'varchar(16)', (c) => c.notNull())
       .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('caller', 'varchar(16)', (c) => c.notNull())
       .addColumn('user_token_expired', 'integer', (c) => c.notNull())
       .addColumn('service_token', 'integer', (c) => c.notNull())
       .addColumn('status', 'integer')

@@ -60,6 +60,8 @@ export interface JobCallTable {
   service_type: string;
   method: string;
   path: string;
+  /** 'user' (as the user, with or without a service token) or 'service' (the service's own admin call). */
+  caller: string;
   user_token_expired: number;
   service_token: number;
   status: number | null;

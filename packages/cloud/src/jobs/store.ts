@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { LeaseLostError } from './errors.ts';
 import type { JobCallTable, JobDb, JobState, JobTable } from './schema.ts';
-import type { CallRecord, JobCredentials, JobFault, JobRecord, NewJob, RecordedCall, RecordedStep } from './types.ts';
+import type { CallRecord } from '../common/inter-service.ts';
+import type { JobCredentials, JobFault, JobRecord, NewJob, RecordedCall, RecordedStep } from './types.ts';
 
 export interface Lease {
   readonly owner: string;
@@ -47,13 +48,14 @@ function toCall(row: Selectable<JobCallTable>): RecordedCall {
     serviceType: row.service_type,
     method: row.method,
     path: row.path,
+    as: row.caller === 'service' ? 'service' : 'user',
     userTokenExpired: Number(row.user_token_expired) === 1,
     serviceToken: Number(row.service_token) === 1,
     status: row.status,
     requestId: row.request_id,
     error: row.error,
     durationMs: row.duration_ms,
-    at: Number(row.at),
+    at: new Date(Number(row.at)).toISOString(),
   };
 }
 
@@ -242,13 +244,14 @@ export class JobStore {
         service_type: call.serviceType,
         method: call.method,
         path: call.path,
+        caller: call.as,
         user_token_expired: call.userTokenExpired ? 1 : 0,
         service_token: call.serviceToken ? 1 : 0,
         status: call.status,
         request_id: call.requestId,
         error: call.error,
         duration_ms: Math.round(call.durationMs),
-        at: Date.now(),
+        at: Date.parse(call.at) || Date.now(),
       })
       .execute();
   }

@@ -1,5 +1,6 @@
 // What a job is, what a step sees, and what a job kind declares.
 import type { CatalogService } from '@baton/session';
+import type { CallRecord } from '../common/inter-service.ts';
 import type { JobState } from './schema.ts';
 
 /** The user's token and the context identity validated it with, kept to act as the user later. */
@@ -56,25 +57,9 @@ export interface RecordedStep {
   readonly finishedAt: number;
 }
 
-/** One call to another service, as the inter-service client reports it. */
-export interface CallRecord {
-  readonly serviceType: string;
-  readonly method: string;
-  readonly path: string;
-  /** The user's token was past its expiry when the call was sent. */
-  readonly userTokenExpired: boolean;
-  /** An X-Service-Token went with the call. */
-  readonly serviceToken: boolean;
-  /** The answer's status, or null when none came. */
-  readonly status: number | null;
-  readonly requestId: string | null;
-  readonly error: string | null;
-  readonly durationMs: number;
-}
-
+/** A cross-service call as the job recorded it, with the step that made it. */
 export interface RecordedCall extends CallRecord {
   readonly step: string;
-  readonly at: number;
 }
 
 export interface StepContext<P extends object = object> {

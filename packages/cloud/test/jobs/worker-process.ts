@@ -18,7 +18,7 @@ async function call(ctx: StepContext<TransferParams>, method: string, path: stri
   const response = await fetch(new URL(path, ctx.job.params.remote), { method, signal: ctx.signal });
   const body = (await response.json()) as { id: string } | null;
   await ctx.recordCall({
-    serviceType: 'remote', method, path, userTokenExpired: false, serviceToken: true,
+    serviceType: 'remote', method, path, as: 'user', userTokenExpired: false, serviceToken: true, at: new Date(started).toISOString(),
     status: response.status, requestId: response.headers.get('x-openstack-request-id'), error: null, durationMs: Date.now() - started,
   });
   return body;
