@@ -2,7 +2,8 @@
 // ([glance_store]), the upload size cap and digest ([DEFAULT]) and the formats an image may
 // declare ([image_format]).
 import { getHashes } from 'node:crypto';
-import { defineGroup, intOpt, listOpt, strOpt } from '@baton/config';
+import { ConfigError, defineGroup, intOpt, listOpt, loadConfig, strOpt, type ConfigOf } from '@baton/config';
+import { loadServiceConfig, serviceDefaultGroup, ServiceConfigError, type ServiceConfig } from '../common/config.ts';
 
 /** glance's `[DEFAULT]` options that Baton's image service honours. */
 export const imageDefaultOptions = {
@@ -47,3 +48,33 @@ export const imageFormatGroup = defineGroup('image_format', {
     }),
   },
 });
+
+/** glance-api.conf's [DEFAULT] as the image service reads it: the common options plus glance's own. */
+export const imageDefaultGroup = defineGroup('DEFAULT', {
+  help: serviceDefaultGroup.help,
+  options: { ...serviceDefaultGroup.options, ...imageDefaultOptions },
+});
+
+export const IMAGE_GROUPS = [glanceStoreGroup, imageFormatGroup] as const;
+
+export type ImageConfig = ServiceConfig<typeof IMAGE_GROUPS> & { readonly defaults: ConfigOf<readonly [typeof imageDefaultGroup]>['DEFAULT'] };
+
+/**
+ * Loads glance-api.conf. The common loader owns [DEFAULT] with the options every service
+ * shares; glance keeps image_size_cap and hashing_algorithm there too, so that section is
+ * read a second time with them declared (and the common loader's "unknown option" warnings
+ * about them dropped).
+ */
+export function loadImageConfig(files: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ImageConfig {
+  const loaded = loadServiceConfig({ files, databaseFile: 'glance.db', groups: IMAGE_GROUPS, env });
+  let defaults;
+  try {
+    defaults = loadConfig({ files, groups: [imageDefaultGroup], env }).config.DEFAULT;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ServiceConfigError(error.message, { cause: error });
+    throw error;
+  }
+  const ours = Object.keys(imageDefaultOptions).map((name) => `: [DEFAULT] ${name}: unknown option`);
+  const warnings = loaded.warnings.filter((warning) => !ours.some((marker) => warning.includes(marker)));
+  return { ...loaded, warnings, defaults };
+}
