@@ -43,7 +43,7 @@ describe('image API', () => {
     cloud = await startCloudFixture();
     const config = await cloud.writeConfig('glance-api.conf', `[DEFAULT]\nimage_size_cap = ${SIZE_CAP}\n`);
     image = await startImage({ config: [config], port: 0 });
-    await cloud.register('image', 'glance', image.url);
+    await cloud.identity.addEndpoint('image', 'glance', image.url);
     [demo, alt] = await Promise.all([cloud.token(cloud.demo), cloud.token(cloud.alt)]);
   });
   after(async () => {

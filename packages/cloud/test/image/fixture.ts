@@ -1,83 +1,66 @@
-// What the image and network API tests share: Baton's identity started through its CLI on a
-// real port, the service users and a second project, a service's config file, and the
-// service's endpoint registered in the catalog once it listens.
+// What the image and network API tests add to test-support's cloud identity: a member of a
+// second project (`alt`, for the other-project 404s), the openstack CLI's credentials, and a
+// service's config file in a temporary directory.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  callApi,
+  ADMIN_PASSWORD,
   createEntity,
   grantProjectRole,
   issuePasswordToken,
-  novaAuthtokenConf,
-  seedServiceUsers,
-  startBaton,
-  type BatonIdentity,
+  startCloudIdentity,
+  type CloudIdentity,
   type Credentials,
   type IdentityTarget,
-  type ServiceUsers,
 } from '@baton/test-support';
 
 export interface CloudFixture {
-  identity: BatonIdentity;
+  identity: CloudIdentity;
   /** For `openstack()` of @baton/test-support. */
   target: IdentityTarget;
-  users: ServiceUsers;
-  /** A member of a second project, `alt`. */
-  alt: Credentials;
   demo: Credentials;
+  alt: Credentials;
   admin: Credentials;
+  nova: Credentials;
   dir: string;
-  /** Writes `name` in the fixture's directory: [DEFAULT] state_path, [keystone_authtoken], then `extra`. */
+  /** Writes `name`: [DEFAULT] state_path in the fixture's directory, the service sections, then `extra`. */
   writeConfig(name: string, extra?: string): Promise<string>;
-  /** Adds a service of `type` with public/internal/admin endpoints at `url`. */
-  register(type: string, name: string, url: string): Promise<void>;
   token(who: Credentials): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startCloudFixture(): Promise<CloudFixture> {
-  const identity = await startBaton();
+  const cloud = await startCloudIdentity();
   const dir = await mkdtemp(join(tmpdir(), 'baton-cloud-'));
   try {
-    const users = await seedServiceUsers(identity);
-    const { token: adminToken } = await issuePasswordToken(identity.url, 'admin', identity.adminPassword, { project: 'admin' });
-    const altProject = await createEntity(identity.url, adminToken, 'projects', 'project', { name: 'alt', domain_id: 'default' });
-    const altUser = await createEntity(identity.url, adminToken, 'users', 'user', { name: 'alt', domain_id: 'default', password: 'alt-secret' });
-    await grantProjectRole(identity.url, adminToken, altProject, altUser, users.memberRoleId);
+    const { token: adminToken } = await cloud.issue('admin');
+    const altProject = await createEntity(cloud.url, adminToken, 'projects', 'project', { name: 'alt', domain_id: 'default' });
+    const altUser = await createEntity(cloud.url, adminToken, 'users', 'user', { name: 'alt', domain_id: 'default', password: 'alt-secret' });
+    await grantProjectRole(cloud.url, adminToken, altProject, altUser, cloud.users.memberRoleId);
     return {
-      identity,
-      target: { name: 'baton', url: identity.url, adminPassword: identity.adminPassword, stop: () => identity.stop() },
-      users,
+      identity: cloud,
+      target: { name: 'baton', url: cloud.url, adminPassword: ADMIN_PASSWORD, stop: () => cloud.close() },
+      demo: { username: 'demo', password: cloud.users.demo.password, project: 'demo' },
       alt: { username: 'alt', password: 'alt-secret', project: 'alt' },
-      demo: { username: 'demo', password: users.demo.password, project: 'demo' },
-      admin: { username: 'admin', password: identity.adminPassword, project: 'admin' },
+      admin: { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' },
+      nova: { username: 'nova', password: cloud.users.nova.password, project: 'service' },
       dir,
       async writeConfig(name, extra = '') {
         const path = join(dir, name);
-        await writeFile(path, `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n\n${novaAuthtokenConf(identity.url, users)}\n${extra}\n`);
+        await writeFile(path, `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n\n${cloud.serviceSections()}\n${extra}\n`);
         return path;
       },
-      async register(type, name, url) {
-        const serviceId = await createEntity(identity.url, adminToken, 'services', 'service', { type, name });
-        for (const iface of ['public', 'internal', 'admin']) {
-          await callApi('POST', `${identity.url}/endpoints`, {
-            token: adminToken,
-            body: { endpoint: { service_id: serviceId, interface: iface, url, region_id: 'RegionOne' } },
-            expect: 201,
-          });
-        }
-      },
       async token(who) {
-        return (await issuePasswordToken(identity.url, who.username, who.password, { project: who.project })).token;
+        return (await issuePasswordToken(cloud.url, who.username, who.password, { project: who.project })).token;
       },
       async stop() {
-        await identity.stop();
+        await cloud.close();
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await identity.stop();
+    await cloud.close();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
