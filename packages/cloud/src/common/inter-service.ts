@@ -3,6 +3,7 @@
 // fresh token rides along in X-Service-Token), or as the service itself for its admin calls.
 // Every call is reported to a listener, so a job can record its timeline.
 import {
+  errorDetail,
   loadAuthFromConfig,
   loadServiceUser,
   Session,
@@ -63,7 +64,8 @@ export interface InterServiceOptions {
 export interface CallInit {
   readonly method?: string;
   readonly json?: unknown;
-  readonly body?: string;
+  /** Sent as is, e.g. image data with `headers['Content-Type']`. */
+  readonly body?: string | Uint8Array;
   readonly headers?: Record<string, string>;
   /** Throw InterServiceError for status >= 400. Default true. */
   readonly raiseError?: boolean;
@@ -165,7 +167,7 @@ export class InterServiceClient {
       throw new InterServiceError(record(null, null, (error as Error).message), { cause: error });
     }
     const failed = response.status >= 400;
-    const call = record(response.status, response.requestId ?? null, failed ? errorMessage(response) : null);
+    const call = record(response.status, response.requestId ?? null, failed ? errorDetail(response) : null);
     if (failed && (init.raiseError ?? true)) throw new InterServiceError(call);
     return response;
   }
@@ -175,21 +177,4 @@ export class InterServiceClient {
     const response = await this.call(serviceType, path, init);
     return (response.status === 204 || response.text() === '' ? undefined : response.json<T>()) as T;
   }
-}
-
-/** The message of an OpenStack error body ({"error":{…}}, {"itemNotFound":{…}}, neutron's), or the text. */
-function errorMessage(response: SessionResponse): string {
-  const text = response.text();
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    for (const value of Object.values(body)) {
-      if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
-        return (value as { message: string }).message;
-      }
-    }
-    if (typeof body.message === 'string') return body.message;
-  } catch {
-    // not JSON: the text itself, shortened
-  }
-  return text.slice(0, 200) || `HTTP ${response.status}`;
 }
