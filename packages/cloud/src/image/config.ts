@@ -2,7 +2,7 @@
 // ([glance_store]), the upload size cap and digest ([DEFAULT]) and the formats an image may
 // declare ([image_format]).
 import { getHashes } from 'node:crypto';
-import { ConfigError, defineGroup, intOpt, listOpt, loadConfig, strOpt, type ConfigOf } from '@baton/config';
+import { ConfigError, defineGroup, intOpt, listOpt, loadConfig, strOpt, type AnyGroup, type GroupValues, type OptionMap } from '@baton/config';
 import { loadServiceConfig, serviceDefaultGroup, ServiceConfigError, type ServiceConfig } from '../common/config.ts';
 
 /** glance's `[DEFAULT]` options that Baton's image service honours. */
@@ -49,32 +49,48 @@ export const imageFormatGroup = defineGroup('image_format', {
   },
 });
 
-/** glance-api.conf's [DEFAULT] as the image service reads it: the common options plus glance's own. */
-export const imageDefaultGroup = defineGroup('DEFAULT', {
-  help: serviceDefaultGroup.help,
-  options: { ...serviceDefaultGroup.options, ...imageDefaultOptions },
-});
-
 export const IMAGE_GROUPS = [glanceStoreGroup, imageFormatGroup] as const;
 
-export type ImageConfig = ServiceConfig<typeof IMAGE_GROUPS> & { readonly defaults: ConfigOf<readonly [typeof imageDefaultGroup]>['DEFAULT'] };
+/** glance-api.conf's [DEFAULT]: the options every service shares plus glance's own. */
+export const imageDefaultGroup = withDefaultOptions(imageDefaultOptions);
+
+export type ImageConfig = ServiceConfigWithDefaults<typeof IMAGE_GROUPS, typeof imageDefaultOptions>;
+
+export function loadImageConfig(files: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ImageConfig {
+  return loadServiceConfigWithDefaults({ files, env, databaseFile: 'glance.db', groups: IMAGE_GROUPS, defaultOptions: imageDefaultOptions });
+}
+
+/** [DEFAULT] with the common options and a service's own (glance and neutron keep theirs there). */
+export function withDefaultOptions<const D extends OptionMap>(options: D) {
+  return defineGroup('DEFAULT', { help: serviceDefaultGroup.help, options: { ...serviceDefaultGroup.options, ...options } });
+}
+
+export type ServiceConfigWithDefaults<G extends readonly AnyGroup[], D extends OptionMap> = ServiceConfig<G> & {
+  /** [DEFAULT], with the service's own options. */
+  readonly defaults: GroupValues<typeof serviceDefaultGroup.options & D>;
+};
 
 /**
- * Loads glance-api.conf. The common loader owns [DEFAULT] with the options every service
- * shares; glance keeps image_size_cap and hashing_algorithm there too, so that section is
- * read a second time with them declared (and the common loader's "unknown option" warnings
- * about them dropped).
+ * loadServiceConfig for a service that keeps options of its own in [DEFAULT]. The common
+ * loader owns that section, so it is read a second time with them declared, and the common
+ * loader's "unknown option" warnings about them are dropped.
  */
-export function loadImageConfig(files: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ImageConfig {
-  const loaded = loadServiceConfig({ files, databaseFile: 'glance.db', groups: IMAGE_GROUPS, env });
+export function loadServiceConfigWithDefaults<const G extends readonly AnyGroup[], const D extends OptionMap>(options: {
+  files: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  databaseFile: string;
+  groups: G;
+  defaultOptions: D;
+}): ServiceConfigWithDefaults<G, D> {
+  const loaded = loadServiceConfig({ files: options.files, databaseFile: options.databaseFile, groups: options.groups, env: options.env });
   let defaults;
   try {
-    defaults = loadConfig({ files, groups: [imageDefaultGroup], env }).config.DEFAULT;
+    defaults = loadConfig({ files: options.files, groups: [withDefaultOptions(options.defaultOptions)], env: options.env }).config.DEFAULT;
   } catch (error) {
     if (error instanceof ConfigError) throw new ServiceConfigError(error.message, { cause: error });
     throw error;
   }
-  const ours = Object.keys(imageDefaultOptions).map((name) => `: [DEFAULT] ${name}: unknown option`);
+  const ours = Object.keys(options.defaultOptions).map((name) => `: [DEFAULT] ${name}: unknown option`);
   const warnings = loaded.warnings.filter((warning) => !ours.some((marker) => warning.includes(marker)));
-  return { ...loaded, warnings, defaults };
+  return { ...loaded, warnings, defaults: defaults as GroupValues<typeof serviceDefaultGroup.options & D> };
 }
