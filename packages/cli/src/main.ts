@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
+import { registerImage } from './commands/image.ts';
 import { registerManage } from './commands/manage.ts';
+import { registerNetwork } from './commands/network.ts';
 import { registerUp } from './commands/up.ts';
 import { CommandError } from './load-config.ts';
 
@@ -16,6 +18,8 @@ registerIdentity(program);
 registerManage(program);
 registerEchoService(program);
 registerDemo(program);
+registerImage(program);
+registerNetwork(program);
 
 try {
   await program.parseAsync(process.argv);

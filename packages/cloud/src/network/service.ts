@@ -1,12 +1,9 @@
 // The network service: `baton network serve --config neutron.conf`. neutron's v2.0 API for
 // networks, subnets and ports behind the auth-token middleware, its records in
 // [database] connection.
-import type { FastifyInstance } from 'fastify';
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceApp, type ApiVersion } from '../common/app.ts';
-import { openServiceDatabase } from '../common/database.ts';
-import type { RunningService } from '../common/serve.ts';
-import type { StartServiceOptions } from '../image/service.ts';
+import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService } from '../common/index.ts';
+import type { ServiceOptions } from '../image/service.ts';
 import { loadNetworkConfig } from './config.ts';
 import { NetworkManager } from './network-manager.ts';
 import { PortManager } from './port-manager.ts';
@@ -17,43 +14,28 @@ export const NETWORK_DEFAULT_PORT = 9696;
 
 const VERSIONS: readonly ApiVersion[] = [{ id: 'v2.0', path: '/v2.0', status: 'CURRENT' }];
 
-export interface RunningNetworkService extends RunningService {
-  readonly app: FastifyInstance;
-  readonly networks: NetworkManager;
-  readonly ports: PortManager;
-}
-
-export async function startNetwork(options: StartServiceOptions): Promise<RunningNetworkService> {
-  const config = loadNetworkConfig(options.config, options.env);
-  for (const warning of config.warnings) process.emitWarning(warning, { code: 'BATON_CONFIG' });
-  const opened = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations);
-  const auth = createAuthToken(config.authToken);
-  const networks = new NetworkManager(opened.db, { globalPhysnetMtu: config.defaults.global_physnet_mtu });
-  const ports = new PortManager({ db: opened.db, networks, baseMac: config.defaults.base_mac, isUniqueViolation: opened.dialect.isUniqueViolation });
-  const app = await createServiceApp({
-    authToken: auth.core,
-    bodyLimit: config.values.oslo_middleware.max_request_body_size,
-    versions: VERSIONS,
-  });
-  await app.register(networkRoutes(networks, ports), { prefix: '/v2.0' });
-  const host = options.host ?? '127.0.0.1';
+export async function startNetwork(options: ServiceOptions): Promise<RunningService> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`baton network: ${message}\n`));
+  const config = loadNetworkConfig(options.files, options.env);
+  for (const warning of config.warnings) log(`warning: ${warning}`);
+  const database = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations, log);
+  const auth = createAuthToken(config.authToken, { logger: { warn: (m) => log(`warning: ${m}`), info: () => undefined } });
+  const cleanup = async (): Promise<void> => {
+    await auth.close();
+    await database.close();
+  };
   try {
-    await app.listen({ host, port: options.port ?? NETWORK_DEFAULT_PORT });
+    const networks = new NetworkManager(database.db, { globalPhysnetMtu: config.defaults.global_physnet_mtu });
+    const ports = new PortManager({ db: database.db, networks, baseMac: config.defaults.base_mac, isUniqueViolation: database.dialect.isUniqueViolation });
+    const app = await createServiceApp({
+      authToken: auth.core,
+      bodyLimit: config.values.oslo_middleware.max_request_body_size,
+      versions: VERSIONS,
+    });
+    await app.register(networkRoutes(networks, ports), { prefix: '/v2.0' });
+    return await listenService(app, { host: options.host ?? '127.0.0.1', port: options.port ?? NETWORK_DEFAULT_PORT }, cleanup);
   } catch (error) {
-    await Promise.all([app.close(), auth.close(), opened.close()]);
+    await cleanup();
     throw error;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  return {
-    url: `http://${host}:${port}`,
-    app,
-    networks,
-    ports,
-    async close() {
-      await app.close();
-      await auth.close();
-      await opened.close();
-    },
-  };
 }

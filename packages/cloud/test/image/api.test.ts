@@ -7,14 +7,15 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack } from '@baton/test-support';
-import { startImage, type RunningImageService } from '../../src/image/service.ts';
+import type { RunningService } from '../../src/common/index.ts';
+import { startImage } from '../../src/image/service.ts';
 import { startCloudFixture, type CloudFixture } from './fixture.ts';
 
 const SIZE_CAP = 4096;
 
 describe('image API', () => {
   let cloud: CloudFixture;
-  let image: RunningImageService;
+  let image: RunningService;
   let demo: string;
   let alt: string;
 
@@ -42,7 +43,7 @@ describe('image API', () => {
   before(async () => {
     cloud = await startCloudFixture();
     const config = await cloud.writeConfig('glance-api.conf', `[DEFAULT]\nimage_size_cap = ${SIZE_CAP}\n`);
-    image = await startImage({ config: [config], port: 0 });
+    image = await startImage({ files: [config], port: 0, log: () => {} });
     await cloud.identity.addEndpoint('image', 'glance', image.url);
     [demo, alt] = await Promise.all([cloud.token(cloud.demo), cloud.token(cloud.alt)]);
   });

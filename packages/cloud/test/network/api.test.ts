@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openstack } from '@baton/test-support';
-import { startNetwork, type RunningNetworkService } from '../../src/network/service.ts';
+import type { RunningService } from '../../src/common/index.ts';
+import { startNetwork } from '../../src/network/service.ts';
 import { startCloudFixture, type CloudFixture } from '../image/fixture.ts';
 
 describe('network API', () => {
   let cloud: CloudFixture;
-  let network: RunningNetworkService;
+  let network: RunningService;
   const tokens: Record<'demo' | 'alt' | 'nova' | 'admin', string> = { demo: '', alt: '', nova: '', admin: '' };
 
   async function call(method: string, path: string, token: string, json?: unknown, raw?: string) {
@@ -26,7 +27,7 @@ describe('network API', () => {
   before(async () => {
     cloud = await startCloudFixture();
     const config = await cloud.writeConfig('neutron.conf', '[DEFAULT]\nbase_mac = fa:16:3f:00:00:00\nglobal_physnet_mtu = 1450\n');
-    network = await startNetwork({ config: [config], port: 0 });
+    network = await startNetwork({ files: [config], port: 0, log: () => {} });
     await cloud.identity.addEndpoint('network', 'neutron', network.url);
     tokens.demo = await cloud.token(cloud.demo);
     tokens.alt = await cloud.token(cloud.alt);
