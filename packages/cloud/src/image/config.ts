@@ -3,7 +3,7 @@
 // declare ([image_format]).
 import { getHashes } from 'node:crypto';
 import { ConfigError, defineGroup, intOpt, listOpt, loadConfig, strOpt, type AnyGroup, type GroupValues, type OptionMap } from '@baton/config';
-import { loadServiceConfig, serviceDefaultGroup, ServiceConfigError, type ServiceConfig } from '../common/config.ts';
+import { commonServiceGroups, loadServiceConfig, serviceDefaultGroup, ServiceConfigError, type ServiceConfig } from '../common/config.ts';
 
 /** glance's `[DEFAULT]` options that Baton's image service honours. */
 export const imageDefaultOptions = {
@@ -94,3 +94,15 @@ export function loadServiceConfigWithDefaults<const G extends readonly AnyGroup[
   const warnings = loaded.warnings.filter((warning) => !ours.some((marker) => warning.includes(marker)));
   return { ...loaded, warnings, defaults: defaults as GroupValues<typeof serviceDefaultGroup.options & D> };
 }
+
+/** The groups with glance's own options, for docs/image.md (the common ones are in docs/cloud.md). */
+export const IMAGE_OWN_GROUPS = [imageDefaultGroup, ...IMAGE_GROUPS] as const;
+
+/** Every group of glance-api.conf, in file order: for etc/glance-api.conf.sample. */
+export function imageFileGroups() {
+  const [, ...common] = commonServiceGroups('glance.db');
+  return [imageDefaultGroup, ...common, ...IMAGE_GROUPS] as const;
+}
+
+/** First line of etc/glance-api.conf.sample. */
+export const IMAGE_SAMPLE_TITLE = "Sample glance-api.conf for Baton's image service (baton image serve).";

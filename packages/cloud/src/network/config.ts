@@ -1,7 +1,7 @@
 // The network service's own options, with neutron's names: both live in neutron.conf's
 // [DEFAULT], as in neutron.
 import { intOpt, strOpt } from '@baton/config';
-import { ServiceConfigError } from '../common/config.ts';
+import { commonServiceGroups, ServiceConfigError } from '../common/config.ts';
 import { loadServiceConfigWithDefaults, withDefaultOptions, type ServiceConfigWithDefaults } from '../image/config.ts';
 
 export const networkDefaultOptions = {
@@ -35,3 +35,15 @@ export function loadNetworkConfig(files: readonly string[], env: Readonly<Record
   }
   return config;
 }
+
+/** The groups with neutron's own options, for docs/network.md (the common ones are in docs/cloud.md). */
+export const NETWORK_OWN_GROUPS = [networkDefaultGroup, ...NETWORK_GROUPS] as const;
+
+/** Every group of neutron.conf, in file order: for etc/neutron.conf.sample. */
+export function networkFileGroups() {
+  const [, ...common] = commonServiceGroups('neutron.db');
+  return [networkDefaultGroup, ...common, ...NETWORK_GROUPS] as const;
+}
+
+/** First line of etc/neutron.conf.sample. */
+export const NETWORK_SAMPLE_TITLE = "Sample neutron.conf for Baton's network service (baton network serve).";
