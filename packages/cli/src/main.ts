@@ -1,5 +1,6 @@
 // The `baton` command.
 import { Command, CommanderError } from 'commander';
+import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
@@ -18,6 +19,7 @@ registerIdentity(program);
 registerManage(program);
 registerEchoService(program);
 registerDemo(program);
+registerCompute(program);
 registerImage(program);
 registerNetwork(program);
 
