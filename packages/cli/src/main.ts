@@ -1,5 +1,6 @@
 // The `baton` command.
 import { Command, CommanderError } from 'commander';
+import { registerBlockStorage } from './commands/block-storage.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEchoService } from './commands/echo-service.ts';
@@ -19,6 +20,7 @@ registerIdentity(program);
 registerManage(program);
 registerEchoService(program);
 registerDemo(program);
+registerBlockStorage(program);
 registerCompute(program);
 registerImage(program);
 registerNetwork(program);

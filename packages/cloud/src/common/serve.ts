@@ -27,7 +27,10 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** Listens on host:port (0 picks a free one); close() stops the app, then runs `cleanup` (database, caches). */
+/**
+ * Listens on host:port (0 picks a free one); close() stops the app, then runs `cleanup`
+ * (database, caches). When listening fails the app is closed and the caller cleans up.
+ */
 export async function listenService(
   app: FastifyInstance,
   options: { host: string; port: number },
@@ -37,7 +40,6 @@ export async function listenService(
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
-    await cleanup();
     throw error;
   }
   const address = app.server.address();
