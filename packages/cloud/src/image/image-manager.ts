@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError } from '../common/errors.ts';
+import { BadRequestError, CloudError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError } from '../common/errors.ts';
 import type { ImageDatabase, ImageRow, ImageStatus, ImageVisibility } from './storage.ts';
 import { ImageSizeLimitExceeded, type FilesystemStore } from './store.ts';
 
@@ -49,6 +49,14 @@ export interface ImageAttributes {
   tags?: string[];
   owner?: string;
   [property: string]: unknown;
+}
+
+/** What the image service needs of a volume it reads (block-storage's volume show). */
+export interface VolumeSource {
+  id: string;
+  status: string;
+  /** The image the volume was created from (its volume_image_metadata), or null for a blank one. */
+  imageId: string | null;
 }
 
 export interface ImageFilters {
@@ -239,18 +247,48 @@ export class ImageManager {
 
   // PUT /v2/images/{image_id}/file
   async upload(caller: ImageCaller, imageId: string, data: Readable, declaredLength: number | undefined): Promise<void> {
+    const image = await this.#receivable(caller, imageId);
+    if (declaredLength !== undefined && declaredLength > this.#store.sizeCap) {
+      throw new PayloadTooLargeError(`Image exceeds the image_size_cap of ${this.#store.sizeCap} bytes.`);
+    }
+    await this.#receive(image, async () => data);
+  }
+
+  // POST /v2/images/{image_id}/import, method block-storage-volume: the data of a volume,
+  // which block-storage holds only for volumes created from an image (that image's data).
+  async importFromVolume(caller: ImageCaller, imageId: string, readVolume: () => Promise<VolumeSource>): Promise<void> {
+    const image = await this.#receivable(caller, imageId);
+    await this.#receive(image, async () => {
+      const volume = await readVolume();
+      if (volume.status !== 'available' && volume.status !== 'in-use') {
+        throw new ConflictError(`Volume ${volume.id} is ${volume.status}; it must be available or in-use.`);
+      }
+      if (volume.imageId === null) {
+        throw new BadRequestError(`Volume ${volume.id} was created blank: Baton's block-storage holds data only for volumes created from an image.`);
+      }
+      const source = await this.#db.selectFrom('image').select(['id', 'status']).where('id', '=', volume.imageId).executeTakeFirst();
+      if (source?.status !== 'active') {
+        throw new BadRequestError(`The data of volume ${volume.id} (image ${volume.imageId}) is no longer available.`);
+      }
+      return this.#store.get(source.id);
+    });
+  }
+
+  async #receivable(caller: ImageCaller, imageId: string): Promise<Image> {
     const image = await this.#writable(caller, imageId);
     if (image.diskFormat === null || image.containerFormat === null) {
       throw new BadRequestError('Properties disk_format, container_format must be set prior to saving data.');
     }
-    if (declaredLength !== undefined && declaredLength > this.#store.sizeCap) {
-      throw new PayloadTooLargeError(`Image exceeds the image_size_cap of ${this.#store.sizeCap} bytes.`);
-    }
+    return image;
+  }
+
+  /** queued → saving → active with the data `source` gives; back to queued if it is refused, killed if the store fails. */
+  async #receive(image: Image, source: () => Promise<Readable>): Promise<void> {
     // queued → saving is the lock: of two concurrent uploads only one gets the row.
     const claimed = await this.#db
       .updateTable('image')
       .set({ status: 'saving', updated_at: now() })
-      .where('id', '=', imageId)
+      .where('id', '=', image.id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) {
@@ -258,12 +296,12 @@ export class ImageManager {
     }
     let stored;
     try {
-      stored = await this.#store.add(imageId, data);
+      stored = await this.#store.add(image.id, await source());
     } catch (error) {
       // glance restores the image to queued when the data was refused or the client went away,
       // and kills it when the store itself failed.
-      const refused = error instanceof ImageSizeLimitExceeded || isClientAbort(error);
-      await this.#db.updateTable('image').set({ status: refused ? 'queued' : 'killed', updated_at: now() }).where('id', '=', imageId).execute();
+      const refused = error instanceof ImageSizeLimitExceeded || error instanceof CloudError || isClientAbort(error);
+      await this.#db.updateTable('image').set({ status: refused ? 'queued' : 'killed', updated_at: now() }).where('id', '=', image.id).execute();
       if (error instanceof ImageSizeLimitExceeded) throw new PayloadTooLargeError(error.message);
       throw error;
     }
@@ -277,13 +315,13 @@ export class ImageManager {
         os_hash_value: stored.hashValue,
         updated_at: now(),
       })
-      .where('id', '=', imageId)
+      .where('id', '=', image.id)
       .where('status', '=', 'saving')
       .executeTakeFirst();
     if (Number(activated.numUpdatedRows) !== 1) {
       // Deleted while its data was arriving: the data must not outlive the image.
-      await this.#store.delete(imageId);
-      throw new NotFoundError(`Image ${imageId} could not be found after upload. The image may have been deleted during the upload.`);
+      await this.#store.delete(image.id);
+      throw new NotFoundError(`Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`);
     }
   }
 

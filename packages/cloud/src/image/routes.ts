@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequestError, ForbiddenError } from '../common/errors.ts';
 import { contextOf } from '../common/context.ts';
-import { SORT_KEYS, type Image, type ImageAttributes, type ImageCaller, type ImageFilters, type ImageManager, type SortKey } from './image-manager.ts';
+import { InterServiceError, type InterServiceClient } from '../common/inter-service.ts';
+import { SORT_KEYS, type VolumeSource, type Image, type ImageAttributes, type ImageCaller, type ImageFilters, type ImageManager, type SortKey } from './image-manager.ts';
 
 const PATCH_MEDIA_TYPES = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch'];
 const LIMIT_DEFAULT = 25;
@@ -127,7 +128,37 @@ function changesOf(ops: { op: string; path: string; value?: unknown }[]): ImageA
   return changes;
 }
 
-export function imageRoutes(images: ImageManager) {
+/** glance's import methods; this one reads a volume from block-storage (see docs/image.md). */
+export const VOLUME_IMPORT_METHOD = 'block-storage-volume';
+const importBody = {
+  type: 'object',
+  required: ['method'],
+  properties: {
+    method: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', maxLength: 64 }, volume_id: { type: 'string', pattern: UUID } },
+    },
+  },
+};
+type ImportBody = { method: { name: string; volume_id?: string } };
+
+/** A volume as block-storage shows it, with what the image service reads of it. */
+async function readVolume(client: InterServiceClient, volumeId: string): Promise<VolumeSource> {
+  let volume: { id: string; status: string; volume_image_metadata?: { image_id?: string } };
+  try {
+    ({ volume } = await client.json<{ volume: typeof volume }>('block-storage', `/volumes/${volumeId}`));
+  } catch (error) {
+    // What block-storage refused is the caller's to fix; a block-storage that did not answer is ours.
+    if (error instanceof InterServiceError && error.call.status !== null && error.call.status < 500) {
+      throw new BadRequestError(`Could not read volume ${volumeId} from block-storage: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  return { id: volume.id, status: volume.status, imageId: volume.volume_image_metadata?.image_id ?? null };
+}
+
+export function imageRoutes(images: ImageManager, clientFor: (request: FastifyRequest) => InterServiceClient) {
   return async function routes(app: FastifyInstance): Promise<void> {
     // The data arrives as a stream and is measured as it is written (image_size_cap), not buffered.
     app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
@@ -183,6 +214,25 @@ export function imageRoutes(images: ImageManager) {
       await images.upload(callerOf(request), request.params.image_id, request.body as Readable, length);
       return reply.code(204).send();
     });
+
+    // GET /v2/info/import
+    app.get('/v2/info/import', async () => ({
+      'import-methods': { description: 'Import methods available.', type: 'array', value: [VOLUME_IMPORT_METHOD] },
+    }));
+
+    // POST /v2/images/{image_id}/import: done when it answers (glance answers 202 and works on).
+    app.post<{ Params: ImageParams; Body: ImportBody }>(
+      '/v2/images/:image_id/import',
+      { schema: { params: imageParams, body: importBody } },
+      async (request, reply) => {
+        const { name, volume_id: volumeId } = request.body.method;
+        if (name !== VOLUME_IMPORT_METHOD) throw new BadRequestError(`Import method ${name} is not supported; this cloud offers ${VOLUME_IMPORT_METHOD}.`);
+        if (volumeId === undefined) throw new BadRequestError(`Import method ${VOLUME_IMPORT_METHOD} needs method.volume_id.`);
+        const client = clientFor(request);
+        await images.importFromVolume(callerOf(request), request.params.image_id, () => readVolume(client, volumeId));
+        return reply.code(202).send();
+      },
+    );
 
     // GET /v2/images/{image_id}/file
     app.get<{ Params: ImageParams }>('/v2/images/:image_id/file', { schema: { params: imageParams } }, async (request, reply) => {

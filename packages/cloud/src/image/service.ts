@@ -1,8 +1,9 @@
 // The image service: `baton image serve --config glance-api.conf`. glance's v2 API behind the
 // auth-token middleware, its records in [database] connection, its data under
 // [glance_store] filesystem_store_datadir.
+import type { FastifyRequest } from 'fastify';
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService } from '../common/index.ts';
+import { contextOf, createServiceApp, InterServiceClient, listenService, openServiceDatabase, type ApiVersion, type RunningService } from '../common/index.ts';
 import { loadImageConfig } from './config.ts';
 import { ImageManager } from './image-manager.ts';
 import { imageRoutes } from './routes.ts';
@@ -54,7 +55,16 @@ export async function startImage(options: ServiceOptions): Promise<RunningServic
       versions: VERSIONS,
       rootStatus: 300,
     });
-    await app.register(imageRoutes(images));
+    // Image's calls to other services go as the caller, with image's own service token beside
+    // the user's when [service_user] send_service_user_token is true.
+    const clientFor = (request: FastifyRequest) =>
+      InterServiceClient.asUser(InterServiceClient.credentialsOf(contextOf(request)), {
+        serviceUser: config.values,
+        globalRequestId: request.id,
+        listener: (call) =>
+          log(`${call.method} ${call.serviceType} ${call.path} → ${call.status ?? 'no answer'} (user token expired: ${call.userTokenExpired}, service token: ${call.serviceToken})`),
+      });
+    await app.register(imageRoutes(images, clientFor));
     return await listenService(app, { host: options.host ?? '127.0.0.1', port: options.port ?? IMAGE_DEFAULT_PORT }, cleanup);
   } catch (error) {
     await cleanup();
