@@ -2,7 +2,7 @@
 // describes the simulated hypervisors and how long their long operations take.
 import { hostname } from 'node:os';
 import { defineGroup, floatOpt, intOpt, listOpt, strOpt } from '@baton/config';
-import { loadServiceConfig, type ServiceConfig } from '../common/config.ts';
+import { commonServiceGroups, loadServiceConfig, type ServiceConfig } from '../common/config.ts';
 
 export const computeGroup = defineGroup('compute', {
   help: 'The simulated compute hosts and the durable jobs (boot, live migration, snapshot) that run on them.',
@@ -14,9 +14,10 @@ export const computeGroup = defineGroup('compute', {
         'may target any other (`openstack server migrate --live-migration --host node2`).',
     }),
     worker_name: strOpt({
-      default: hostname(),
+      default: '',
       help:
-        "Name of this compute service's job worker, recorded on the jobs it holds (nova's [DEFAULT] host). " +
+        "Name of this compute service's job worker, recorded on the jobs it holds (nova's [DEFAULT] host); " +
+        "empty means the machine's host name. " +
         'A restarted service takes the jobs held under its name back at once; two services sharing one ' +
         'database must have different names, and each takes over the other\'s jobs once their lease runs out.',
     }),
@@ -56,6 +57,19 @@ export const computeGroup = defineGroup('compute', {
 });
 
 export const COMPUTE_GROUPS = [computeGroup] as const;
+
+/** Every group of nova.conf, in file order: for etc/nova.conf.sample. */
+export function computeFileGroups() {
+  return [...commonServiceGroups('nova.db'), ...COMPUTE_GROUPS] as const;
+}
+
+/** First line of etc/nova.conf.sample. */
+export const COMPUTE_SAMPLE_TITLE = "Sample nova.conf for Baton's compute service (baton compute serve).";
+
+/** The worker's name: [compute] worker_name, or the machine's host name. */
+export function workerName(config: ComputeConfig): string {
+  return config.values.compute.worker_name === '' ? hostname() : config.values.compute.worker_name;
+}
 
 export type ComputeConfig = ServiceConfig<typeof COMPUTE_GROUPS>;
 

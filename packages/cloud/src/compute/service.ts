@@ -3,7 +3,7 @@ import type { ServiceUserConfig } from '@baton/session';
 import { createAuthToken } from '@baton/auth-token';
 import { createServiceApp, listenService, openServiceDatabase, type RunningService } from '../common/index.ts';
 import { JobStore, JobWorker, type JobDb } from '../jobs/index.ts';
-import { loadComputeConfig } from './config.ts';
+import { loadComputeConfig, workerName } from './config.ts';
 import { InstanceStore } from './instances.ts';
 import { JobHttpFactory } from './job-http.ts';
 import { buildJob, deleteJob, liveMigrationJob, snapshotJob } from './jobs.ts';
@@ -39,7 +39,7 @@ export async function startCompute(options: ComputeOptions): Promise<RunningServ
   const own = config.values.compute;
   const worker = new JobWorker({
     store: jobs,
-    host: own.worker_name,
+    host: workerName(config),
     definitions: [buildJob(deps), liveMigrationJob(deps), snapshotJob(deps), deleteJob(deps)],
     leaseSeconds: own.job_lease_seconds,
     pollIntervalMs: own.job_poll_interval * 1000,
