@@ -24,13 +24,23 @@ export interface TestCloud {
   close(): Promise<void>;
 }
 
-export async function startTestCloud(options: { tokenSeconds?: number } = {}): Promise<TestCloud> {
-  const identity = await startCloudIdentity(options.tokenSeconds === undefined ? {} : { expiration: options.tokenSeconds });
+export interface TestCloudOptions {
+  readonly tokenSeconds?: number;
+  readonly allowExpiredWindow?: number;
+  /** Extra [keystone_authtoken] lines for every service. */
+  readonly authtoken?: readonly string[];
+}
+
+export async function startTestCloud(options: TestCloudOptions = {}): Promise<TestCloud> {
+  const identity = await startCloudIdentity({
+    ...(options.tokenSeconds === undefined ? {} : { expiration: options.tokenSeconds }),
+    ...(options.allowExpiredWindow === undefined ? {} : { allowExpiredWindow: options.allowExpiredWindow }),
+  });
   const dir = await mkdtemp(join(tmpdir(), 'baton-compute-'));
   const services: RunningService[] = [];
   const writeConf = async (name: string, extra: string, sendServiceToken = true): Promise<string> => {
     const path = join(dir, name);
-    await writeFile(path, `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n\n${identity.serviceSections({ sendServiceToken })}\n${extra}\n`);
+    await writeFile(path, `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n\n${identity.serviceSections({ sendServiceToken, authtoken: options.authtoken ?? [] })}\n${extra}\n`);
     return path;
   };
   const quiet = { log: () => undefined, port: 0 };

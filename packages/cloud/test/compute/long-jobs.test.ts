@@ -121,4 +121,21 @@ describe('compute long jobs outliving a 5-second user token', () => {
     assert.ok(String(error.traceback).includes('[service_user] send_service_user_token = true'), error.traceback);
     assert.ok(String(error.traceback).includes(conf), 'the fault names the file to change');
   });
+
+  it('a revoked user token stops the migration even with a service token', async () => {
+    const { service } = await cloud.startCompute('nova-revoked', { compute: 'spawn_duration = 0.2\nlive_migration_duration = 3\n' });
+    const url = `${service.url}/v2.1/servers`;
+    const id = await bootServer(service.url);
+    const token = await demo();
+    const migrate = await cloud.call('POST', `${url}/${id}/action`, token, { 'os-migrateLive': { host: 'node2' } }, MIGRATE);
+    assert.equal(migrate.status, 202);
+    const revoked = await cloud.call('DELETE', `${cloud.identity.url}/auth/tokens`, await admin(), undefined, { 'x-subject-token': token });
+    assert.equal(revoked.status, 204);
+    const failed = await waitForServer(cloud, `${url}/${id}`, demo, (s) => s.status === 'ERROR' || s['OS-EXT-STS:task_state'] === null);
+    assert.equal(failed.status, 'ERROR');
+    assert.match(failed.fault.details, /revoked/);
+    const calls = (await lastAction(service.url, id, 'live-migration'))['baton:calls'] as Json[];
+    const refused = calls.find((c) => c.status === 401);
+    assert.equal(refused?.serviceToken, true, 'the refused call carried a service token');
+  });
 });
