@@ -124,6 +124,28 @@ describe('image API', () => {
     assert.deepEqual((await readdir(join(cloud.dir, 'state', 'images'))).filter((f) => f.includes(created.id)), []);
   });
 
+  it('puts an image back to queued, with nothing left on disk, when the client goes away mid-upload', async () => {
+    const created = await create(demo);
+    const statusOf = async () => (await call('GET', `/v2/images/${created.id}`, { token: demo })).body!.status as string;
+    let sent = 0;
+    // One chunk, then (once the image is saving, so the data is on its way to disk) the client fails.
+    const failing = new ReadableStream({
+      async pull(controller) {
+        if (sent++ === 0) return controller.enqueue(new Uint8Array(1024));
+        for (let i = 0; i < 100 && (await statusOf()) !== 'saving'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        controller.error(new Error('client gone'));
+      },
+    });
+    await assert.rejects(call('PUT', `/v2/images/${created.id}/file`, { token: demo, body: failing, headers: { 'content-type': 'application/octet-stream' } }));
+    let status = 'saving';
+    for (let i = 0; i < 100 && status !== 'queued'; i++) {
+      status = await statusOf();
+      if (status !== 'queued') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(status, 'queued');
+    assert.deepEqual((await readdir(join(cloud.dir, 'state', 'images'))).filter((f) => f.includes(created.id)), []);
+  });
+
   it("answers 404 for another project's image and leaves it out of lists", async () => {
     const created = await create(demo, { name: 'private-one', disk_format: 'raw', container_format: 'bare', visibility: 'private' });
     for (const [method, path] of [['GET', ''], ['GET', '/file'], ['DELETE', ''], ['PUT', '/file']] as const) {
