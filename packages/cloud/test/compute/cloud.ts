@@ -16,7 +16,9 @@ export interface TestCloud {
   readonly identity: CloudIdentity;
   readonly dir: string;
   readonly urls: { readonly blockStorage: string; readonly image: string; readonly network: string };
-  /** Starts a compute service on its own database; `compute` is its [compute] section body. */
+  /** Writes a nova.conf on its own database; `compute` is its [compute] section body. */
+  writeComputeConf(name: string, options?: { sendServiceToken?: boolean; compute?: string }): Promise<string>;
+  /** Starts a compute service in this process on the conf `writeComputeConf` writes. */
   startCompute(name: string, options?: { sendServiceToken?: boolean; compute?: string; register?: boolean }): Promise<{ service: RunningService; conf: string }>;
   call(method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json; headers: Headers }>;
   /** A demo network with a subnet, and an active image; their ids. */
@@ -63,16 +65,19 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
       const text = await response.text();
       return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as Json, headers: response.headers };
     };
+    const writeComputeConf: TestCloud['writeComputeConf'] = (name, computeOptions = {}) =>
+      writeConf(
+        `${name}.conf`,
+        `[database]\nconnection = sqlite:///${join(dir, `${name}.db`)}\n[compute]\n${computeOptions.compute ?? ''}\n`,
+        computeOptions.sendServiceToken ?? true,
+      );
     return {
       identity,
       dir,
       urls: { blockStorage: blockStorage.url, image: image.url, network: network.url },
+      writeComputeConf,
       async startCompute(name, computeOptions = {}) {
-        const conf = await writeConf(
-          `${name}.conf`,
-          `[database]\nconnection = sqlite:///${join(dir, `${name}.db`)}\n[compute]\n${computeOptions.compute ?? ''}\n`,
-          computeOptions.sendServiceToken ?? true,
-        );
+        const conf = await writeComputeConf(name, computeOptions);
         const service = await startCompute({ files: [conf], ...quiet });
         services.push(service);
         if (computeOptions.register === true) await identity.addEndpoint('compute', 'nova', `${service.url}/v2.1`);
