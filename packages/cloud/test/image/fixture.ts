@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import {
   ADMIN_PASSWORD,
   createEntity,
@@ -64,4 +65,13 @@ export async function startCloudFixture(): Promise<CloudFixture> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The test database of CI (trust auth); each suite works in a schema of its own. */
+export const POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
 }

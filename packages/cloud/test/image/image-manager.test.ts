@@ -1,5 +1,6 @@
-// The image manager and its filesystem store on a real SQLite file and a real directory:
-// the status machine, digests, the size cap leaving nothing behind, visibility.
+// The image manager and its filesystem store on a real database (a SQLite file and
+// PostgreSQL) and a real directory: the status machine, digests, the size cap leaving
+// nothing behind, visibility.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,15 @@ import { migrateToLatest, openDatabase, type OpenedDatabase } from '@baton/stora
 import { ImageManager, type ImageCaller } from '../../src/image/image-manager.ts';
 import { imageMigrations, type ImageDatabase } from '../../src/image/storage.ts';
 import { FilesystemStore } from '../../src/image/store.ts';
+import { dropSchema, POSTGRES } from './fixture.ts';
 
 const alice: ImageCaller = { projectId: 'project-a', isAdmin: false };
 const bob: ImageCaller = { projectId: 'project-b', isAdmin: false };
 const admin: ImageCaller = { projectId: 'admin', isAdmin: true };
 const disk = { disk_format: 'raw', container_format: 'bare' };
 
-describe('image manager', () => {
+for (const dialect of ['sqlite', 'postgresql'] as const) describe(`image manager on ${dialect}`, () => {
+  const schema = `baton_image_${process.pid}_${Date.now()}`;
   let dir: string;
   let opened: OpenedDatabase<ImageDatabase>;
   const managers = (sizeCap: number, hashAlgo = 'sha512', directory = join(dir, 'images')) =>
@@ -32,12 +35,13 @@ describe('image manager', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-image-'));
-    opened = await openDatabase<ImageDatabase>(`sqlite:///${join(dir, 'glance.db')}`);
+    opened = await openDatabase<ImageDatabase>(dialect === 'sqlite' ? `sqlite:///${join(dir, 'glance.db')}` : `${POSTGRES}?schema=${schema}`);
     await migrateToLatest(opened, imageMigrations);
   });
   after(async () => {
     await opened.close();
     rmSync(dir, { recursive: true, force: true });
+    if (dialect === 'postgresql') await dropSchema(schema);
   });
 
   it('goes queued → active with size, md5 and the configured digest, and serves the bytes back', async () => {

@@ -2,22 +2,15 @@
 // allocation without duplicates under concurrency, visibility and the in-use rules.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from '@baton/storage';
 import { NetworkManager, type NetworkCaller } from '../../src/network/network-manager.ts';
 import { PortManager, portStatus } from '../../src/network/port-manager.ts';
 import { networkMigrations, type NetworkDatabase } from '../../src/network/storage.ts';
+import { dropSchema, POSTGRES } from '../image/fixture.ts';
 
-const POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
 const alice: NetworkCaller = { projectId: 'project-a', isAdmin: false, isService: false };
 const bob: NetworkCaller = { projectId: 'project-b', isAdmin: false, isService: false };
 const nova: NetworkCaller = { projectId: 'service', isAdmin: false, isService: true };
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
-}
 
 for (const dialect of ['sqlite', 'postgresql'] as const) {
   describe(`network managers on ${dialect}`, () => {
