@@ -42,7 +42,13 @@ describe('image API', () => {
 
   before(async () => {
     cloud = await startCloudFixture();
-    const config = await cloud.writeConfig('glance-api.conf', `[DEFAULT]\nimage_size_cap = ${SIZE_CAP}\n`);
+    // Every image option set away from its default, so each is seen doing what it says.
+    const config = await cloud.writeConfig(
+      'glance-api.conf',
+      `[DEFAULT]\nimage_size_cap = ${SIZE_CAP}\nhashing_algorithm = sha384\n` +
+        `[glance_store]\nfilesystem_store_datadir = ${join(cloud.dir, 'image-data')}\n` +
+        '[image_format]\ndisk_formats = raw,qcow2\ncontainer_formats = bare\n',
+    );
     image = await startImage({ files: [config], port: 0, log: () => {} });
     await cloud.identity.addEndpoint('image', 'glance', image.url);
     [demo, alt] = await Promise.all([cloud.token(cloud.demo), cloud.token(cloud.alt)]);
@@ -75,8 +81,9 @@ describe('image API', () => {
     assert.equal(shown.size, data.length);
     assert.equal(shown.checksum, createHash('md5').update(data).digest('hex'));
     assert.equal(shown.checksum, createHash('md5').update(data).digest('hex'));
-    assert.equal(shown.os_hash_algo, 'sha512');
-    assert.equal(shown.os_hash_value, createHash('sha512').update(data).digest('hex'));
+    assert.equal(shown.os_hash_algo, 'sha384');
+    assert.equal(shown.os_hash_value, createHash('sha384').update(data).digest('hex'));
+    assert.ok((await readdir(join(cloud.dir, 'image-data'))).includes(created.id), 'data under filesystem_store_datadir');
     assert.equal(shown.os_distro, 'cirros');
     assert.deepEqual(shown.tags, ['a']);
     assert.equal(shown.file, `/v2/images/${created.id}/file`);
@@ -98,7 +105,7 @@ describe('image API', () => {
     assert.equal('os_distro' in patched.body!, false);
     assert.equal((await call('DELETE', `/v2/images/${created.id}`, { token: demo })).status, 204);
     assert.equal((await call('GET', `/v2/images/${created.id}`, { token: demo })).status, 404);
-    assert.deepEqual((await readdir(join(cloud.dir, 'state', 'images'))).filter((f) => f.includes(created.id)), []);
+    assert.deepEqual((await readdir(join(cloud.dir, 'image-data'))).filter((f) => f.includes(created.id)), []);
   });
 
   it('refuses an upload beyond image_size_cap with 413, leaving the image queued and no data', async () => {
@@ -121,7 +128,7 @@ describe('image API', () => {
     const streamed = await call('PUT', `/v2/images/${created.id}/file`, { token: demo, body: chunks, headers: { 'content-type': 'application/octet-stream' } });
     assert.equal(streamed.status, 413);
     assert.equal((await call('GET', `/v2/images/${created.id}`, { token: demo })).body!.status, 'queued');
-    assert.deepEqual((await readdir(join(cloud.dir, 'state', 'images'))).filter((f) => f.includes(created.id)), []);
+    assert.deepEqual((await readdir(join(cloud.dir, 'image-data'))).filter((f) => f.includes(created.id)), []);
   });
 
   it('puts an image back to queued, with nothing left on disk, when the client goes away mid-upload', async () => {
@@ -143,7 +150,7 @@ describe('image API', () => {
       if (status !== 'queued') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(status, 'queued');
-    assert.deepEqual((await readdir(join(cloud.dir, 'state', 'images'))).filter((f) => f.includes(created.id)), []);
+    assert.deepEqual((await readdir(join(cloud.dir, 'image-data'))).filter((f) => f.includes(created.id)), []);
   });
 
   it("answers 404 for another project's image and leaves it out of lists", async () => {
@@ -165,6 +172,8 @@ describe('image API', () => {
       ['POST', '/v2/images', { body: '{"name": ', headers: { 'content-type': 'application/json' } }, 400],
       ['POST', '/v2/images', { json: { min_disk: 'big' } }, 400],
       ['POST', '/v2/images', { json: { disk_format: 'floppy' } }, 400],
+      ['POST', '/v2/images', { json: { disk_format: 'iso' } }, 400],
+      ['POST', '/v2/images', { json: { container_format: 'ova' } }, 400],
       ['POST', '/v2/images', { json: { status: 'active' } }, 403],
       ['POST', '/v2/images', { json: { visibility: 'public' } }, 403],
       ['POST', '/v2/images', { json: { id: 'not-a-uuid' } }, 400],
