@@ -2,7 +2,7 @@
 // docs/configuration.md from the declarations in packages/config.
 // Run: node --import tsx scripts/gen-config-docs.ts
 import { readFileSync, writeFileSync } from 'node:fs';
-import { COMPUTE_GROUPS, COMPUTE_SAMPLE_TITLE, computeFileGroups, IMAGE_OWN_GROUPS, IMAGE_SAMPLE_TITLE, imageFileGroups, NETWORK_OWN_GROUPS, NETWORK_SAMPLE_TITLE, networkFileGroups } from '@baton/cloud';
+import { BLOCK_STORAGE_SAMPLE_TITLE, blockStorageFileGroups, blockStorageGroups, COMPUTE_GROUPS, COMPUTE_SAMPLE_TITLE, computeFileGroups, IMAGE_OWN_GROUPS, IMAGE_SAMPLE_TITLE, imageFileGroups, NETWORK_OWN_GROUPS, NETWORK_SAMPLE_TITLE, networkFileGroups } from '@baton/cloud';
 import { keystoneGroups, renderMarkdown, renderSample, SERVICE_SAMPLE_TITLE, serviceGroups, spliceGeneratedSection } from '@baton/config';
 
 const root = new URL('..', import.meta.url);
@@ -18,6 +18,7 @@ for (const [sample, title, groups, doc, own] of [
   ['etc/glance-api.conf.sample', IMAGE_SAMPLE_TITLE, imageFileGroups(), 'docs/image.md', IMAGE_OWN_GROUPS],
   ['etc/neutron.conf.sample', NETWORK_SAMPLE_TITLE, networkFileGroups(), 'docs/network.md', NETWORK_OWN_GROUPS],
   ['etc/nova.conf.sample', COMPUTE_SAMPLE_TITLE, computeFileGroups(), 'docs/compute.md', COMPUTE_GROUPS],
+  ['etc/cinder.conf.sample', BLOCK_STORAGE_SAMPLE_TITLE, blockStorageFileGroups(), 'docs/block-storage.md', blockStorageGroups],
 ] as const) {
   writeFileSync(new URL(sample, root), renderSample(groups, title));
   const page = new URL(doc, root);

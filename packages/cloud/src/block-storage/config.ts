@@ -1,5 +1,6 @@
 // cinder.conf: the common groups plus [block_storage], Baton's simulated volume backend.
 import { defineGroup, floatOpt, intOpt, strOpt } from '@baton/config';
+import { commonServiceGroups } from '../common/index.ts';
 
 export const blockStorageGroup = defineGroup('block_storage', {
   help: 'Baton only. The simulated volume backend of the block-storage service (volumes hold no data).',
@@ -25,3 +26,11 @@ export const blockStorageGroups = [blockStorageGroup] as const;
 
 /** The SQLite file under $state_path when [database] connection is not set. */
 export const BLOCK_STORAGE_DATABASE_FILE = 'cinder.db';
+
+/** Every group of cinder.conf, for its sample. */
+export function blockStorageFileGroups() {
+  return [...commonServiceGroups(BLOCK_STORAGE_DATABASE_FILE), ...blockStorageGroups] as const;
+}
+
+/** First line of etc/cinder.conf.sample. */
+export const BLOCK_STORAGE_SAMPLE_TITLE = "Sample cinder.conf for Baton's block-storage service (baton block-storage serve).";
