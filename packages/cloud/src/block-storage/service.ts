@@ -7,6 +7,7 @@ import {
   loadServiceConfig,
   openServiceDatabase,
   type RunningService,
+  type ServiceStartOptions,
 } from '../common/index.ts';
 import { BLOCK_STORAGE_DATABASE_FILE, blockStorageGroups } from './config.ts';
 import { blockStorageRoutes } from './routes.ts';
@@ -18,17 +19,7 @@ export const BLOCK_STORAGE_DEFAULT_PORT = 8776;
 /** cinderclient 9.1's newest microversion; the attachments API needs 3.27 and os-complete 3.44. */
 export const BLOCK_STORAGE_MAX_MICROVERSION = '3.70';
 
-export interface BlockStorageOptions {
-  readonly files: readonly string[];
-  readonly host?: string;
-  readonly port?: number;
-  /** OS_<GROUP>__<OPTION> overrides; default none. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Lines for warnings and background failures; default stderr. */
-  readonly log?: (message: string) => void;
-}
-
-export async function startBlockStorage(options: BlockStorageOptions): Promise<RunningService> {
+export async function startBlockStorage(options: ServiceStartOptions): Promise<RunningService> {
   const log = options.log ?? ((message: string) => process.stderr.write(`baton block-storage: ${message}\n`));
   const config = loadServiceConfig({ files: options.files, databaseFile: BLOCK_STORAGE_DATABASE_FILE, groups: blockStorageGroups, env: options.env ?? {} });
   for (const warning of config.warnings) log(`warning: ${warning}`);

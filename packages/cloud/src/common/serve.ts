@@ -4,6 +4,19 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { ServiceConfigError } from './config.ts';
 
+/** How every service's start<Service>() is called (the serve command, baton up's tests). */
+export interface ServiceStartOptions {
+  /** The service's config files, e.g. ['cinder.conf']; a later file wins per option. */
+  readonly files: readonly string[];
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** OS_<GROUP>__<OPTION> overrides; default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Lines for warnings and background failures; default stderr. */
+  readonly log?: (message: string) => void;
+}
+
 /** A service running in this process. */
 export interface RunningService {
   readonly url: string;
