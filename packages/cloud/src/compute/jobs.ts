@@ -74,6 +74,11 @@ async function attachmentFor<P extends object>(ctx: StepContext<P>, http: JobHtt
   return attachment.id;
 }
 
+/** Sets binding attributes on each of the instance's ports: an admin call in nova (compute's own token, no service token). */
+async function updatePortBindings(http: JobHttp, ports: readonly InstancePort[], binding: Record<string, unknown>): Promise<void> {
+  for (const port of ports) await http.asService('network', `/v2.0/ports/${port.port_id}`, { method: 'PUT', json: { port: binding } });
+}
+
 /** A DELETE that a crashed earlier run may already have made: 404 is done. */
 async function deleteIfPresent(http: JobHttp, serviceType: string, path: string): Promise<void> {
   try {
@@ -139,10 +144,9 @@ export function buildJob(deps: ComputeJobDeps): JobDefinition<BuildParams> {
               method: 'POST',
               json: { port: { network_id: networkId, device_id: instance.id, device_owner: 'compute:nova' } },
             })).port;
-            // Binding a port to a host is an admin call in nova: compute's own token, no service token.
-            await http.asService('network', `/v2.0/ports/${port.id}`, { method: 'PUT', json: { port: { 'binding:host_id': instance.host } } });
             ports.push({ port_id: port.id, network_id: networkId, ip_address: port.fixed_ips?.[0]?.ip_address ?? null, mac_address: port.mac_address ?? null });
           }
+          await updatePortBindings(http, ports, { 'binding:host_id': instance.host });
           await instances.update(instance.id, { ports: JSON.stringify(ports) });
           return { ports: ports.map((p) => p.port_id) };
         },
@@ -195,12 +199,7 @@ export function liveMigrationJob(deps: ComputeJobDeps): JobDefinition<LiveMigrat
         async run(ctx) {
           const http = deps.http.for(ctx);
           const instance = await instances.get(ctx.job.instanceId, null);
-          for (const port of portsOf(instance)) {
-            await http.asService('network', `/v2.0/ports/${port.port_id}`, {
-              method: 'PUT',
-              json: { port: { 'binding:profile': { migrating_to: ctx.job.params.dest } } },
-            });
-          }
+          await updatePortBindings(http, portsOf(instance), { 'binding:profile': { migrating_to: ctx.job.params.dest } });
           return null;
         },
       },
@@ -224,12 +223,7 @@ export function liveMigrationJob(deps: ComputeJobDeps): JobDefinition<LiveMigrat
         async run(ctx) {
           const http = deps.http.for(ctx);
           const instance = await instances.get(ctx.job.instanceId, null);
-          for (const port of portsOf(instance)) {
-            await http.asService('network', `/v2.0/ports/${port.port_id}`, {
-              method: 'PUT',
-              json: { port: { 'binding:host_id': ctx.job.params.dest, 'binding:profile': {} } },
-            });
-          }
+          await updatePortBindings(http, portsOf(instance), { 'binding:host_id': ctx.job.params.dest, 'binding:profile': {} });
           const destination = ctx.result<Record<string, string>>('attach_volumes_destination') ?? {};
           for (const attachment of await instances.attachments(instance.id)) {
             const next = destination[attachment.volume_id];

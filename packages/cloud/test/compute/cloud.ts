@@ -109,6 +109,15 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
   }
 }
 
+/** The events of a live migration that went through, in order. */
+export const LIVE_MIGRATION_EVENTS = [
+  'compute_pre_live_migration Success',
+  'compute_bind_ports_destination Success',
+  'compute_attach_volumes_destination Success',
+  'compute_transfer Success',
+  'compute_post_live_migration Success',
+];
+
 /** Polls a server until `until` holds for its body. */
 export async function waitForServer(cloud: TestCloud, url: string, token: () => Promise<string>, until: (server: Json) => boolean, timeoutMs = 60_000): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
