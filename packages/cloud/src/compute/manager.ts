@@ -2,7 +2,7 @@
 // Checks against other services made while the user waits use the user's token through the
 // catalog, as nova's API does; everything long runs as a job.
 import { randomUUID } from 'node:crypto';
-import type { CatalogService, ServiceUserConfig } from '@baton/session';
+import type { ServiceUserConfig } from '@baton/session';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/errors.ts';
 import { InterServiceClient, InterServiceError } from '../common/inter-service.ts';
 import type { RequestContext } from '../common/context.ts';
@@ -44,16 +44,6 @@ function refusal(error: unknown): unknown {
   return error.call.status === 409 ? new ConflictError(reason) : new BadRequestError(reason);
 }
 
-/**
- * The caller's catalog with cinder's `%(project_id)s` (and the older `%(tenant_id)s`) filled
- * in with the caller's project, as Keystone renders it in tokens: the catalog identity sends
- * may still hold the template.
- */
-function catalogFor(context: RequestContext): CatalogService[] {
-  const fill = (url: string): string => url.replaceAll('%(project_id)s', context.projectId).replaceAll('%(tenant_id)s', context.projectId);
-  return context.catalog.map((service) => ({ ...service, endpoints: service.endpoints.map((e) => ({ ...e, url: fill(e.url) })) }));
-}
-
 export class ComputeManager {
   constructor(
     private readonly instances: InstanceStore,
@@ -64,8 +54,7 @@ export class ComputeManager {
   ) {}
 
   #client(context: RequestContext): InterServiceClient {
-    const user = { ...InterServiceClient.credentialsOf(context), catalog: catalogFor(context) };
-    return InterServiceClient.asUser(user, { serviceUser: this.config.values as unknown as ServiceUserConfig });
+    return InterServiceClient.asUser(InterServiceClient.credentialsOf(context), { serviceUser: this.config.values as unknown as ServiceUserConfig });
   }
 
   /** Asks another service whether a resource the request names exists; 400 when it does not, as nova answers. */
@@ -246,7 +235,7 @@ export class ComputeManager {
       userId: context.userId,
       projectId: context.projectId,
       roles: context.roles,
-      catalog: catalogFor(context),
+      catalog: context.catalog,
       expiresAt: context.userTokenExpiresAt.getTime(),
     };
     const job = await this.jobs.enqueue({ kind, instanceId, credentials, params });
