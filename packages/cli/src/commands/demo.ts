@@ -4,7 +4,7 @@
 // finish because compute sends its service token — and prints each job's timeline of
 // cross-service calls. Then it runs the same jobs on a compute service with
 // `send_service_user_token = false` and shows them fail, and why.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -144,6 +144,10 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
   const lifetime = options.tokenLifetime;
   const ownDir = options.dataDir === undefined;
   const dataDir = ownDir ? mkdtempSync(join(tmpdir(), 'baton-demo-')) : resolve(options.dataDir as string);
+  // A `baton up` cloud issues hour-long tokens and its files would be rewritten under it.
+  if (!ownDir && existsSync(join(dataDir, 'clouds.yaml'))) {
+    throw new CommandError(`baton demo: ${dataDir} holds a cloud from baton up; the demo needs its own short-lived tokens: run it without --data-dir or with an empty directory`, 2);
+  }
   // The children read these through their config loaders (OS_<GROUP>__<OPTION>).
   process.env.OS_TOKEN__EXPIRATION = String(lifetime);
   process.env.OS_COMPUTE__LIVE_MIGRATION_DURATION = String(lifetime + 5);
@@ -215,7 +219,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('start a cloud and run a live migration and a snapshot that outlive the user token, with and without service tokens')
-    .option('--data-dir <dir>', 'keep the demo cloud here instead of a temporary directory removed afterwards')
+    .option('--data-dir <dir>', 'keep the demo cloud here (an empty directory, not one of baton up) instead of a temporary directory removed afterwards')
     .option('--format <format>', 'text (progress bars and timelines) or json', 'text')
     .option('--token-lifetime <seconds>', 'user token lifetime ([token] expiration) for the demo cloud', positiveInt, 15)
     .action(async (options: DemoOptions) => {
