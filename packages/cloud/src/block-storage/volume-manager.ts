@@ -41,6 +41,11 @@ interface ImageInfo {
 }
 
 const GIB = 1024 ** 3;
+
+interface Building {
+  cancel(): void;
+  done: Promise<void>;
+}
 const DELETABLE: readonly VolumeStatus[] = ['available', 'error'];
 
 /** cinder's message when a volume cannot be deleted in its state. */
@@ -52,7 +57,7 @@ export class VolumeManager {
   readonly #options: VolumeManagerOptions;
   readonly #db: Kysely<BlockStorageDatabase>;
   /** Volumes being built in this process (image read, simulated backend delay). */
-  readonly #building = new Map<string, { timer: NodeJS.Timeout | null; done: Promise<void> }>();
+  readonly #building = new Map<string, Building>();
   #closed = false;
 
   constructor(options: VolumeManagerOptions) {
@@ -238,7 +243,7 @@ export class VolumeManager {
   /** Stops the volumes still being built; they are marked 'error' on the next start. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const { timer } of this.#building.values()) if (timer !== null) clearTimeout(timer);
+    for (const building of this.#building.values()) building.cancel();
     await Promise.allSettled([...this.#building.values()].map((b) => b.done));
   }
 
@@ -257,12 +262,18 @@ export class VolumeManager {
   }
 
   #build(row: VolumeRow, image: ImageInfo | null, credentials: UserCredentials): void {
-    const entry: { timer: NodeJS.Timeout | null; done: Promise<void> } = { timer: null, done: Promise.resolve() };
+    const entry: Building = { cancel: () => undefined, done: Promise.resolve() };
     entry.done = (async () => {
       try {
         if (image !== null) await this.#copyImage(image, credentials);
+        if (this.#closed) return;
+        // The simulated backend's time; close() ends the wait at once.
         await new Promise<void>((resolve) => {
-          entry.timer = setTimeout(resolve, this.#options.createDelayMs);
+          const timer = setTimeout(resolve, this.#options.createDelayMs);
+          entry.cancel = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         if (this.#closed) return;
         await this.#setStatus(row.id, 'available', null);

@@ -75,7 +75,7 @@ export function registerServeCommand(program: Command, spec: ServeCommand): Comm
     .description(`run the ${spec.name} API (prints "listening on <url>")`)
     .requiredOption('--config <file...>', `the service's config file, e.g. ${spec.configName} (repeat for several; later wins)`)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', `port to listen on (0 picks a free one; default ${spec.defaultPort})`, parsePort, spec.defaultPort)
+    .option('--port <port>', "port to listen on (0 picks a free one)", parsePort, spec.defaultPort)
     .action(async (options: { config: string[]; host: string; port: number }) => {
       let service: RunningService;
       try {
