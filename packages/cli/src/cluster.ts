@@ -42,11 +42,11 @@ export function parseWorkers(value: string): number {
  * Fails with a message naming the service and the port when something already listens
  * there. A moment later another process could still take it; listening reports that the same way.
  */
-export async function assertPortFree(service: string, host: string, port: number): Promise<void> {
+export async function assertPortFree(service: string, host: string, port: number, flag?: string): Promise<void> {
   if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(service, host, port) : error));
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(service, host, port, flag) : error));
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
   });
 }

@@ -20,8 +20,8 @@ export const USAGE_EXIT = 2;
 const DEBUG_HINT = 'run again with --debug (or BATON_DEBUG=1) to see the stack trace';
 
 /** The message for a port another process holds, naming the service that wanted it. */
-export function portInUse(service: string, host: string, port: number): CommandError {
-  return new CommandError(`baton: ${service} cannot listen on ${host}:${port}: the port is already in use (choose another with --port)`);
+export function portInUse(service: string, host: string, port: number, flag = '--port'): CommandError {
+  return new CommandError(`baton: ${service} cannot listen on ${host}:${port}: the port is already in use (choose another with ${flag})`);
 }
 
 const REASONS: Readonly<Record<string, string>> = {

@@ -2,11 +2,15 @@
 // unless --debug or BATON_DEBUG=1 asks for it.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerBlockStorage } from './commands/block-storage.ts';
+import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerEchoService } from './commands/echo-service.ts';
 import { registerIdentity } from './commands/identity.ts';
+import { registerImage } from './commands/image.ts';
 import { registerManage } from './commands/manage.ts';
+import { registerNetwork } from './commands/network.ts';
 import { registerUp } from './commands/up.ts';
 import { runCli } from './errors.ts';
 
@@ -24,5 +28,9 @@ registerManage(program);
 registerEchoService(program);
 registerDemo(program);
 registerDoctor(program);
+registerBlockStorage(program);
+registerCompute(program);
+registerImage(program);
+registerNetwork(program);
 
 await runCli(() => program.parseAsync(process.argv));

@@ -111,10 +111,20 @@ describe('baton CLI', () => {
     assert.match(readFileSync(logFile, 'utf8'), /"method":"GET","path":"\/v3","status":200/);
   });
 
-  it('demo: the long job outlives the user token only with a service token', () => {
-    const r = baton('demo', '--expiration', '2');
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /long job starts: user token alone -> 200 \(user demo\); with nova's service token -> 200 \(user demo, service nova\)/);
-    assert.match(r.stdout, /long job ends {3}: user token alone -> 401; with nova's service token -> 200 \(user demo, service nova\)/);
+  it('demo: live migration and snapshot outlive the user token with service tokens, and fail saying why without', () => {
+    const r = spawnSync(process.execPath, [BIN, 'demo', '--format', 'json', '--token-lifetime', '10'], { encoding: 'utf8', timeout: 400_000 });
+    assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
+    const report = JSON.parse(r.stdout) as { ok: boolean; jobs: { job: string; serviceTokens: boolean; outcome: string; expected: boolean; fault: string | null; timeline: { userTokenExpired: boolean; serviceToken: boolean; status: number }[] }[] };
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.jobs.map((j) => `${j.job} ${j.serviceTokens} ${j.outcome}`), [
+      'live-migration true succeeded',
+      'snapshot true succeeded',
+      'snapshot false failed',
+      'live-migration false failed',
+    ]);
+    for (const job of report.jobs.filter((j) => j.serviceTokens)) {
+      assert.ok(job.timeline.some((c) => c.userTokenExpired && c.serviceToken && c.status < 400), `${job.job} made calls after the user token expired`);
+    }
+    for (const job of report.jobs.filter((j) => !j.serviceTokens)) assert.match(job.fault ?? '', /\[service_user\] send_service_user_token = true/);
   });
 });

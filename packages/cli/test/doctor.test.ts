@@ -5,18 +5,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BATON_BIN, freePort, novaAuthtokenConf, novaCredentials, runCommand, seedServiceUsers, startBatonCommand, type Running, type ServiceUsers } from '@baton/test-support';
+import { BATON_BIN, freePort, runCommand, startBatonCommand, type Running } from '@baton/test-support';
 
 describe('baton doctor', () => {
   let dir: string;
   let up: Running;
   let url: string;
-  let seeded: ServiceUsers;
+  let state: string;
   let env: NodeJS.ProcessEnv;
 
-  /** A source service's file: receives as nova and sends nova's service token. */
-  const serviceFile = (extra: readonly string[] = []) =>
-    `[DEFAULT]\ndebug = false\n\n${novaAuthtokenConf(url, seeded)}\n[service_user]\nsend_service_user_token = true\n${novaCredentials(url, seeded).join('\n')}\n${extra.join('\n')}\n`;
+  /** nova.conf as `baton up` wrote it (its last section is [service_user]), plus `extra` lines there. */
+  const serviceFile = (extra: readonly string[] = []) => `${readFileSync(join(state, 'nova.conf'), 'utf8')}${extra.join('\n')}\n`;
 
   const doctor = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) =>
     runCommand(process.execPath, [BATON_BIN, 'doctor', ...args], { env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
@@ -25,15 +24,13 @@ describe('baton doctor', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-doctor-cli-'));
-    const port = await freePort();
-    // `baton up` keeps a keystone.conf it finds; this one only makes password hashing cheap.
-    mkdirSync(join(dir, 'state'), { mode: 0o700 });
-    writeFileSync(join(dir, 'state', 'keystone.conf'), `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n[identity]\npassword_hash_rounds = 4\n`);
-    up = await startBatonCommand(['up', '--state-dir', join(dir, 'state'), '--port', String(port)], { waitFor: /identity is up at (\S+)/, readyMs: 60_000 });
-    url = up.url;
-    const adminPassword = readFileSync(join(dir, 'state', 'admin-password'), 'utf8').trim();
-    seeded = await seedServiceUsers({ url, adminPassword });
-    for (const file of ['nova.conf', 'cinder.conf', 'glance-api.conf', 'neutron.conf']) writeFileSync(join(dir, 'state', file), serviceFile());
+    state = join(dir, 'state');
+    const names = ['identity', 'compute', 'block-storage', 'image', 'network'];
+    const ports = await Promise.all(names.map(() => freePort()));
+    const flags = names.flatMap((name, i) => [`--${name}-port`, String(ports[i])]);
+    up = await startBatonCommand(['up', '--data-dir', state, ...flags], { waitFor: /^(ready)$/m, readyMs: 180_000 });
+    url = `http://127.0.0.1:${ports[0]}/v3`;
+    const adminPassword = readFileSync(join(state, 'admin-password'), 'utf8').trim();
     env = {
       ...process.env,
       OS_AUTH_URL: url,
@@ -59,7 +56,7 @@ describe('baton doctor', () => {
 
   it('exits 1 with warnings only; piped output has no colour', async () => {
     const glance = join(dir, 'glance-api.conf');
-    writeFileSync(glance, `${novaAuthtokenConf(url, seeded, ['service_token_roles_required = false'])}`);
+    writeFileSync(glance, readFileSync(join(state, 'glance-api.conf'), 'utf8').replace('service_token_roles_required = true', 'service_token_roles_required = false'));
     const r = await doctor(['--service', glance, '--service', `nova=${join(dir, 'state', 'nova.conf')}`]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /^warning +service-token-roles-not-required +.*glance-api\.conf \[keystone_authtoken\] service_token_roles_required$/m);

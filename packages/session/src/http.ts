@@ -22,6 +22,8 @@ export interface SessionResponse {
   /** `X-OpenStack-Request-Id` (or nova's `X-Compute-Request-Id`), when present. */
   readonly requestId: string | undefined;
   text(): string;
+  /** The body as received, for binary data (image files). */
+  bytes(): Uint8Array;
   /** Parses the body; throws SyntaxError if it is not JSON. */
   json<T = unknown>(): T;
 }
@@ -51,7 +53,7 @@ export async function exchange(
   method: string,
   url: string,
   headers: OutgoingHeaders,
-  body: string | undefined,
+  body: string | Uint8Array | undefined,
   timeoutMs: number,
   context: CallContext,
 ): Promise<SessionResponse | TransportFailure> {
@@ -59,8 +61,8 @@ export async function exchange(
   const timer = setTimeout(() => deadline.abort(new Deadline(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
     const response = await undiciRequest(url, { method, headers, body: body ?? null, dispatcher, signal: deadline.signal });
-    const text = await response.body.text();
-    return buildResponse(response.statusCode, url, response.headers, text);
+    const bytes = new Uint8Array(await response.body.arrayBuffer());
+    return buildResponse(response.statusCode, url, response.headers, bytes);
   } catch (error) {
     if (deadline.signal.aborted) return new TransportFailure(new TimeoutError(timeoutMs, context, { cause: error }), false);
     const code = causeCode(error);
@@ -71,19 +73,24 @@ export async function exchange(
   }
 }
 
-function buildResponse(status: number, url: string, raw: Record<string, string | string[] | undefined>, text: string): SessionResponse {
+const utf8 = new TextDecoder();
+
+function buildResponse(status: number, url: string, raw: Record<string, string | string[] | undefined>, bytes: Uint8Array): SessionResponse {
   const headers: Record<string, string> = {};
   for (const name in raw) {
     const value = raw[name];
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  let text: string | undefined;
+  const decoded = (): string => (text ??= utf8.decode(bytes));
   return {
     status,
     url,
     headers,
     requestId: headers['x-openstack-request-id'] ?? headers['x-compute-request-id'],
-    text: () => text,
-    json: <T>() => JSON.parse(text) as T,
+    text: decoded,
+    bytes: () => bytes,
+    json: <T>() => JSON.parse(decoded()) as T,
   };
 }
 

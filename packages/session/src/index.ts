@@ -23,6 +23,7 @@ export { ServiceTokenAuthWrapper } from './service-token-wrapper.ts';
 export { AUTH_TYPES, loadAuthFromConfig, loadServiceUser, loadServiceUserAuth, loadSessionOptions } from './load.ts';
 export type { AuthSectionValues, ServiceUserConfig, ServiceUserValues } from './load.ts';
 export { hashToken, redactHeaders } from './redact.ts';
+export { errorDetail } from './http.ts';
 export {
   AuthenticationError,
   ConnectionError,

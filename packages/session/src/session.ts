@@ -31,7 +31,8 @@ export interface RequestInit {
   headers?: Record<string, string>;
   /** Serialised as the body, with `Content-Type: application/json`. */
   json?: unknown;
-  body?: string;
+  /** Sent as is (e.g. image data, with the caller's Content-Type). */
+  body?: string | Uint8Array;
   endpointFilter?: EndpointFilter;
   /** Base URL used instead of the catalog (oslo's `endpoint_override`). */
   endpointOverride?: string;
@@ -146,7 +147,7 @@ export class Session {
     method: string,
     url: string,
     headers: OutgoingHeaders,
-    body: string | undefined,
+    body: string | Uint8Array | undefined,
     timeout: number,
     context: CallContext,
   ): Promise<SessionResponse> {

@@ -13,3 +13,4 @@ export * from './openstack-cli.ts';
 export * from './seed.ts';
 export * from './uwsgi.ts';
 export * from './counting-proxy.ts';
+export * from './cloud.ts';

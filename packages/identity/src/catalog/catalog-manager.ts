@@ -134,6 +134,35 @@ export class CatalogManager {
     return this.#memo.get('catalog', () => this.#build());
   }
 
+  /**
+   * The catalog a token carries: `$(project_id)s`/`%(project_id)s` (and tenant_id, user_id) in
+   * endpoint URLs filled in, as Keystone's format_url does; an endpoint that needs a project is
+   * left out of an unscoped or domain-scoped token's catalog. One object per scope for as long
+   * as the catalog is current, so rendered tokens stay cached.
+   */
+  async catalogFor(scope: { projectId: string | null; userId: string }): Promise<CatalogEntry[]> {
+    const catalog = await this.catalog();
+    if (!catalog.some((entry) => entry.endpoints.some((e) => SUBSTITUTION.test(e.url)))) return catalog;
+    let forCatalog = this.#scoped.get(catalog);
+    if (forCatalog === undefined) this.#scoped.set(catalog, (forCatalog = new Map()));
+    const key = `${scope.projectId ?? ''}/${scope.userId}`;
+    let scoped = forCatalog.get(key);
+    if (scoped === undefined) {
+      const values: Record<string, string | null> = { project_id: scope.projectId, tenant_id: scope.projectId, user_id: scope.userId };
+      scoped = catalog.map((entry) => ({
+        ...entry,
+        endpoints: entry.endpoints.flatMap((endpoint) => {
+          const url = formatUrl(endpoint.url, values);
+          return url === null ? [] : [{ ...endpoint, url }];
+        }),
+      }));
+      forCatalog.set(key, scoped);
+    }
+    return scoped;
+  }
+
+  readonly #scoped = new WeakMap<CatalogEntry[], Map<string, CatalogEntry[]>>();
+
   async #build(): Promise<CatalogEntry[]> {
     const [services, endpoints] = await Promise.all([this.#driver.listServices(), this.#driver.listEndpoints()]);
     return services
@@ -147,4 +176,20 @@ export class CatalogManager {
         name: s.name,
       }));
   }
+}
+
+const SUBSTITUTION = /[$%]\((\w+)\)s/;
+
+/** Keystone's format_url; null when the URL needs a value the token does not have (or an unknown key). */
+function formatUrl(url: string, values: Record<string, string | null>): string | null {
+  let missing = false;
+  const formatted = url.replace(new RegExp(SUBSTITUTION.source, 'g'), (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined || value === null) {
+      missing = true;
+      return '';
+    }
+    return value;
+  });
+  return missing ? null : formatted;
 }

@@ -1,10 +1,6 @@
 // The identity service's storage: one Kysely connection (SQLite or PostgreSQL) shared by
 // every driver. `connection` is oslo.db's `[database] connection` URL.
-import { Kysely, Migrator } from 'kysely';
-import { parseConnection } from './connection.ts';
-import type { StorageDialect } from './dialects/dialect.ts';
-import { postgresDialect } from './dialects/postgres.ts';
-import { sqliteDialect } from './dialects/sqlite.ts';
+import { migrateToLatest, openDatabase } from '@baton/storage';
 import { SqlApplicationCredentialDriver } from './drivers/application-credential.ts';
 import { SqlAssignmentDriver } from './drivers/assignment.ts';
 import { SqlCatalogDriver } from './drivers/catalog.ts';
@@ -12,7 +8,7 @@ import { SqlIdentityDriver } from './drivers/identity.ts';
 import { SqlResourceDriver } from './drivers/resource.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import type { DriverContext } from './drivers/shared.ts';
-import { migrationProvider } from './migrations/index.ts';
+import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import type { Storage } from './types.ts';
 
@@ -29,32 +25,17 @@ export interface StorageOptions {
  */
 export async function createStorage(connection: string, opts: StorageOptions = {}): Promise<Storage> {
   const log = opts.log ?? ((): void => {});
-  const target = parseConnection(connection, log);
-  const dialect: StorageDialect = target.kind === 'sqlite'
-    ? sqliteDialect(target.filename)
-    : await postgresDialect(target);
-  const db = new Kysely<Database>({ dialect: dialect.kysely, plugins: [...dialect.plugins] });
-  const ctx: DriverContext = { db, dialect };
+  const opened = await openDatabase<Database>(connection, log);
+  const ctx: DriverContext = { db: opened.db, dialect: opened.dialect };
   return {
-    dialect: dialect.name,
+    dialect: opened.dialect.name,
     resource: new SqlResourceDriver(ctx),
     identity: new SqlIdentityDriver(ctx),
     assignment: new SqlAssignmentDriver(ctx),
     catalog: new SqlCatalogDriver(ctx),
     applicationCredential: new SqlApplicationCredentialDriver(ctx),
     revoke: new SqlRevokeDriver(ctx),
-    migrate: () => migrate(ctx, log),
-    close: () => db.destroy(),
+    migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
+    close: () => opened.close(),
   };
-}
-
-async function migrate(ctx: DriverContext, log: (msg: string) => void): Promise<void> {
-  const migrator = new Migrator({
-    db: ctx.db,
-    provider: migrationProvider(ctx.dialect),
-    migrationTableSchema: await ctx.dialect.migrationSchema(ctx.db),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const result of results ?? []) log(`migration ${result.migrationName}: ${result.status}`);
-  if (error !== undefined) throw error;
 }

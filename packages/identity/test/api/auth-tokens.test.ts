@@ -58,6 +58,24 @@ for (const dialect of DIALECTS) describe(`POST /v3/auth/tokens (${dialect})`, ()
     assert.equal('catalog' in json(r).token, false);
   });
 
+  it("fills $(project_id)s and %(project_id)s into catalog URLs, leaving such endpoints out without a project", async () => {
+    const volume = await t.service.catalog.createService({ type: 'volumev3', name: 'cinderv3' });
+    await t.service.catalog.createEndpoint({ serviceId: volume.id, interface: 'public', url: 'http://127.0.0.1:8776/v3/%(project_id)s' });
+    const compute = await t.service.catalog.createService({ type: 'compute-legacy', name: 'nova-legacy' });
+    await t.service.catalog.createEndpoint({ serviceId: compute.id, interface: 'public', url: 'http://127.0.0.1:8774/v2/$(tenant_id)s' });
+    try {
+      const scoped = json(await t.app.inject({ method: 'POST', url: '/v3/auth/tokens', payload: passwordBody('admin', ADMIN_PASSWORD, { project: { name: 'admin', domain: { name: 'Default' } } }) as object })).token;
+      const urlOf = (token: { catalog: { type: string; endpoints: { url: string }[] }[] }, type: string) => token.catalog.find((s) => s.type === type)?.endpoints[0]?.url;
+      assert.equal(urlOf(scoped, 'volumev3'), `http://127.0.0.1:8776/v3/${t.boot.projectId}`);
+      assert.equal(urlOf(scoped, 'compute-legacy'), `http://127.0.0.1:8774/v2/${t.boot.projectId}`);
+      const system = json(await t.app.inject({ method: 'POST', url: '/v3/auth/tokens', payload: passwordBody('admin', ADMIN_PASSWORD, { system: { all: true } }) as object })).token;
+      assert.equal(urlOf(system, 'volumev3'), undefined);
+    } finally {
+      await t.service.catalog.deleteService(volume.id);
+      await t.service.catalog.deleteService(compute.id);
+    }
+  });
+
   it('scopes to a user id, the system, a domain, or nothing', async () => {
     const byId = (scope?: unknown) =>
       t.app.inject({

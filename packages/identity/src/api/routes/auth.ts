@@ -24,6 +24,10 @@ interface Rendered {
   json: string;
 }
 
+function scopeOf(token: ValidatedToken): { projectId: string | null; userId: string } {
+  return { projectId: token.scope.kind === 'project' ? token.scope.project.id : null, userId: token.user.id };
+}
+
 export function authRoutes(context: ApiContext) {
   const { service } = context;
   // Validated tokens and the catalog are memoised objects; rendering them is the largest
@@ -34,7 +38,7 @@ export function authRoutes(context: ApiContext) {
 
   /** The token body as JSON text (reply.type is set by the caller). */
   async function body(token: ValidatedToken, query: Query): Promise<string> {
-    const catalog = 'nocatalog' in query ? undefined : await service.catalog.catalog();
+    const catalog = 'nocatalog' in query ? undefined : await service.catalog.catalogFor(scopeOf(token));
     const forms = rendered.get(token) ?? [];
     const hit = forms.find((form) => form.catalog === catalog);
     if (hit !== undefined) return hit.json;
@@ -111,7 +115,7 @@ export function authRoutes(context: ApiContext) {
         });
       }
       const renderer = context.renderer(request);
-      return { catalog: await service.catalog.catalog(), links: renderer.link('auth/catalog') };
+      return { catalog: await service.catalog.catalogFor(scopeOf(await context.caller(request))), links: renderer.link('auth/catalog') };
     });
 
     // GET /v3/auth/projects

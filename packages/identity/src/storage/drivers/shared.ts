@@ -1,7 +1,7 @@
 // What every SQL driver shares: the connection, row coercion and error mapping.
 import type { Kysely } from 'kysely';
 import { ConflictError, UnexpectedError } from '../../errors.ts';
-import type { StorageDialect } from '../dialects/dialect.ts';
+import type { StorageDialect } from '@baton/storage';
 import type { Database } from '../schema.ts';
 
 export interface DriverContext {

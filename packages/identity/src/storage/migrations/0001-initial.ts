@@ -1,7 +1,7 @@
 // The first schema. Column sizes follow Keystone's models; timestamps are epoch seconds
 // (bigint), `extra` is JSON text, booleans are SQL booleans (0/1 on SQLite).
 import type { Kysely, Migration } from 'kysely';
-import type { StorageDialect } from '../dialects/dialect.ts';
+import type { StorageDialect } from '@baton/storage';
 
 const ID = 'varchar(64)';
 

@@ -1,6 +1,6 @@
 // Parses oslo.db's `[database] connection` URL into what a dialect needs.
 import { resolve } from 'node:path';
-import type { PostgresTarget } from './dialects/postgres.ts';
+import type { PostgresTarget } from './postgres.ts';
 
 export type ConnectionTarget =
   | { kind: 'sqlite'; filename: string }

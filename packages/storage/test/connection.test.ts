@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConnection } from '../../src/storage/connection.ts';
+import { parseConnection } from '../src/connection.ts';
 
 const quiet = (): void => {};
 
