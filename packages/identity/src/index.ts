@@ -16,6 +16,7 @@ export {
   NotFoundError,
   ConflictError,
   PayloadTooLargeError,
+  GoneError,
   UnexpectedError,
 } from './errors.ts';
 export type { IdentityErrorCode } from './errors.ts';
