@@ -34,6 +34,12 @@ export interface ServiceConfig {
   readonly name: string;
   readonly file: string;
   readonly authtoken: AuthtokenValues | null;
+  /**
+   * Whether the file writes [keystone_authtoken] service_token_roles_required: its default
+   * is false in keystonemiddleware up to 10.x and true in Baton, so an unset one is unsafe
+   * on a real deployment.
+   */
+  readonly rolesRequiredWritten: boolean;
   readonly serviceUser: ServiceUserValues | null;
   /** Where the [service_user] credentials are read: [service_user] or its auth_section. */
   readonly serviceUserAuth: { readonly section: string; readonly values: AuthSectionValues } | null;
@@ -95,6 +101,7 @@ export function readServiceFile(file: string, name = serviceNameOf(file)): Read<
       name,
       file,
       authtoken: has('keystone_authtoken') ? (values['keystone_authtoken'] as AuthtokenValues) : null,
+      rolesRequiredWritten: [...doc.sections.values()].some((s) => normalize(s.name) === 'keystone_authtoken' && s.entries.has('service_token_roles_required')),
       serviceUser,
       serviceUserAuth,
     },

@@ -74,12 +74,14 @@ export function checkReceiver(service: ServiceConfig): Finding[] {
   if (authtoken === null) return [];
   const findings: Finding[] = [];
   const section = 'keystone_authtoken';
-  if (!authtoken.service_token_roles_required) {
+  if (!authtoken.service_token_roles_required || !service.rolesRequiredWritten) {
     findings.push({
       id: 'service-token-roles-not-required',
       severity: 'warning',
       location: { file, section, option: 'service_token_roles_required' },
-      why: `${service.name} accepts any valid token as a service's token, so any user can pass a second token of their own as X-Service-Token.`,
+      why: service.rolesRequiredWritten
+        ? `${service.name} accepts any valid token as a service's token, so any user can pass a second token of their own as X-Service-Token.`
+        : `Unset, it is false in keystonemiddleware up to 10.x (true only in Baton), so ${service.name} may accept any valid token as a service's token.`,
       fix: 'service_token_roles_required = true',
     });
   }
