@@ -146,6 +146,8 @@ export async function runCloudBench(options: CloudBenchOptions): Promise<boolean
     console.log(`# cloud: ${options.servers} servers, ${options.rounds} rounds (live migration then snapshot each), transfer ${options.transferSeconds} s; round 1 warms up`);
     await round();
     const identityBefore = await proxy.count();
+    // Logins and first validations: the proxy sees the services' identity traffic at all.
+    console.log(`# identity calls by the services during start-up, set-up and warm-up: ${identityBefore}`);
     const measuredFrom = performance.now();
     const samples: JobSample[] = [];
     let rounds = 0;

@@ -20,8 +20,8 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '5' },
     duration: { type: 'string', default: '12' },
-    servers: { type: 'string', default: '6' },
-    rounds: { type: 'string', default: '5' },
+    servers: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '12' },
     transfer: { type: 'string', default: '1' },
   },
 });
