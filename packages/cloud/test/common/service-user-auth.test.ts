@@ -9,10 +9,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAuthToken, type AuthToken } from '@baton/auth-token';
-import { countingProxy, novaAuthtokenConf, novaCredentials, startCloudIdentity, type CloudIdentity, type CountingProxy } from '@baton/test-support';
-import { contextOf, createServiceApp, InterServiceClient, loadServiceConfig, type ServiceConfig } from '../../src/index.ts';
+import { countingProxy, novaAuthtokenConf, novaCredentials, startCloudIdentity, type CloudIdentity, type CountingProxy, type IssuedToken } from '@baton/test-support';
+import { contextOf, createServiceApp, InterServiceClient, loadServiceConfig, type ServiceConfig, type UserCredentials } from '../../src/index.ts';
 
 const CALLS = 60;
+
+const credentialsOf = (issued: IssuedToken): UserCredentials => ({
+  token: issued.token,
+  expiresAt: new Date(issued.body.token.expires_at),
+  catalog: issued.body.token.catalog ?? [],
+});
 
 describe('cloud common: the service user authenticates once per process', () => {
   let cloud: CloudIdentity;
@@ -52,9 +58,7 @@ describe('cloud common: the service user authenticates once per process', () => 
     assert.equal(proxy.authPosts(), 0, 'loading the config does not log in yet');
     const users = await Promise.all([cloud.issue('demo'), cloud.issue('admin')]);
     const asUser = (i: number) => {
-      const user = users[i % users.length]!;
-      const credentials = { token: user.token, expiresAt: new Date(user.body.token.expires_at), catalog: user.body.token.catalog ?? [] };
-      return InterServiceClient.asUser(credentials, config.serviceUser).json<{ isService: boolean; userId: string }>('network', '/v2.0/whoami');
+      return InterServiceClient.asUser(credentialsOf(users[i % users.length]!), config.serviceUser).json<{ isService: boolean; userId: string }>('network', '/v2.0/whoami');
     };
     // A burst first (one login in flight shared by all), then calls one after another, each
     // through a new client as the API and job steps make them.
@@ -72,8 +76,7 @@ describe('cloud common: the service user authenticates once per process', () => 
     const before = proxy.authPosts();
     const config = load('off.conf', false);
     assert.equal(config.serviceUser.sendServiceToken, false);
-    const user = await cloud.issue('demo');
-    const credentials = { token: user.token, expiresAt: new Date(user.body.token.expires_at), catalog: user.body.token.catalog ?? [] };
+    const credentials = credentialsOf(await cloud.issue('demo'));
     for (let i = 0; i < 5; i++) assert.equal((await InterServiceClient.asUser(credentials, config.serviceUser).json<{ isService: boolean }>('network', '/v2.0/whoami')).isService, false);
     assert.equal(proxy.authPosts(), before, 'no service-user login without the switch');
     assert.ok(config.serviceUser.auth !== null);
