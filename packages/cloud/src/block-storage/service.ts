@@ -32,8 +32,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
     createDelayMs: options_.create_delay * 1000,
     maxVolumeSize: options_.max_volume_size,
     clientFor: (user) =>
-      InterServiceClient.asUser(user, {
-        serviceUser: config.values,
+      InterServiceClient.asUser(user, config.serviceUser, {
         listener: (call) =>
           log(`${call.method} ${call.serviceType} ${call.path} → ${call.status ?? 'no answer'} (user token expired: ${call.userTokenExpired}, service token: ${call.serviceToken})`),
       }),

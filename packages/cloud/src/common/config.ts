@@ -14,7 +14,8 @@ import {
   type ConfigOf,
 } from '@baton/config';
 import { loadAuthTokenConfig, type KeystoneAuthtokenConfig } from '@baton/auth-token';
-import { loadServiceUserAuth, SessionConfigError, type ServiceUserConfig } from '@baton/session';
+import { loadAuthFromConfig, loadServiceUserAuth, SessionConfigError, type ServiceUserConfig } from '@baton/session';
+import type { ServiceUser } from './inter-service.ts';
 
 /** A start-up problem in a service's configuration, prefixed with the file it is in. */
 export class ServiceConfigError extends Error {
@@ -79,7 +80,19 @@ export interface ServiceConfig<G extends readonly AnyGroup[]> {
   readonly values: ConfigOf<readonly [...CommonGroups, ...G]>;
   /** [keystone_authtoken], checked by @baton/auth-token. */
   readonly authToken: KeystoneAuthtokenConfig;
+  /** [service_user], loaded once: the one plugin every inter-service client of this process shares. */
+  readonly serviceUser: ServiceUser;
   readonly warnings: readonly string[];
+}
+
+/**
+ * With the switch on, the plugin that signs service tokens (auth_section honoured); off, the
+ * same credentials may still serve the service's own admin calls, so they are loaded alone.
+ */
+function loadServiceUserOnce(config: ServiceUserConfig): ServiceUser {
+  const auth = loadServiceUserAuth(config);
+  if (auth !== null) return { auth, sendServiceToken: true };
+  return { auth: loadAuthFromConfig(config.service_user, 'service_user'), sendServiceToken: false };
 }
 
 export function loadServiceConfig<const G extends readonly AnyGroup[]>(options: LoadServiceConfigOptions<G>): ServiceConfig<G> {
@@ -89,12 +102,12 @@ export function loadServiceConfig<const G extends readonly AnyGroup[]>(options: 
     const groups = [...commonServiceGroups(options.databaseFile), ...options.groups] as const;
     const { config, warnings } = loadConfig({ files: options.files, groups, env });
     const authToken = loadAuthTokenConfig(options.files, env).config;
-    // Built now so a wrong [service_user] fails at start-up, not in the middle of a job.
-    loadServiceUserAuth(config as unknown as ServiceUserConfig);
     return {
       files: options.files,
       values: config as unknown as ConfigOf<readonly [...CommonGroups, ...G]>,
       authToken,
+      // Built now so a wrong [service_user] fails at start-up, not in the middle of a job.
+      serviceUser: loadServiceUserOnce(config as unknown as ServiceUserConfig),
       warnings,
     };
   } catch (error) {

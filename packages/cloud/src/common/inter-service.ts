@@ -4,15 +4,12 @@
 // Every call is reported to a listener, so a job can record its timeline.
 import {
   errorDetail,
-  loadAuthFromConfig,
-  loadServiceUser,
+  ServiceTokenAuthWrapper,
   Session,
   StaticTokenAuth,
   type AuthPlugin,
-  type AuthSectionValues,
   type CatalogService,
   type EndpointInterface,
-  type ServiceUserConfig,
   type SessionResponse,
 } from '@baton/session';
 import type { RequestContext } from './context.ts';
@@ -49,9 +46,19 @@ export interface UserCredentials {
   readonly catalog: readonly CatalogService[];
 }
 
+/**
+ * A service's own identity, loaded once per process from [service_user] (ServiceConfig's
+ * `serviceUser`). Every client of the service shares `auth`, so the service user logs in once
+ * and its token is reused until shortly before it expires (keystoneauth's 120 s margin).
+ */
+export interface ServiceUser {
+  /** [service_user]'s auth plugin (or its auth_section's); null when no auth_type is set. */
+  readonly auth: AuthPlugin | null;
+  /** [service_user] send_service_user_token: the service's token goes beside the user's. */
+  readonly sendServiceToken: boolean;
+}
+
 export interface InterServiceOptions {
-  /** The loaded service config (anything with `service_user`): decides whether service tokens go along. */
-  readonly serviceUser: ServiceUserConfig;
   readonly interface?: EndpointInterface;
   readonly regionName?: string;
   /** Per call, in ms. Default 30000. */
@@ -103,10 +110,11 @@ export class InterServiceClient {
   }
 
   /** Calls as the user (their token, never refreshed, and their catalog); the service token per [service_user]. */
-  static asUser(user: UserCredentials, options: InterServiceOptions): InterServiceClient {
+  static asUser(user: UserCredentials, serviceUser: ServiceUser, options: InterServiceOptions = {}): InterServiceClient {
     const userAuth = new StaticTokenAuth({ token: user.token, catalog: user.catalog, expiresAt: user.expiresAt.getTime() / 1000 });
-    const auth = loadServiceUser(options.serviceUser, userAuth);
-    return new InterServiceClient(auth, 'user', user, auth !== userAuth, options);
+    const serviceAuth = serviceUser.sendServiceToken ? serviceUser.auth : null;
+    const auth = serviceAuth === null ? userAuth : new ServiceTokenAuthWrapper(userAuth, serviceAuth);
+    return new InterServiceClient(auth, 'user', user, serviceAuth !== null, options);
   }
 
   /** The caller of `context`'s request, kept for later calls. */
@@ -115,13 +123,11 @@ export class InterServiceClient {
   }
 
   /**
-   * Calls as the service itself, with the credentials of an auth section (nova's [neutron]
-   * admin client): no user token, so no X-Service-Token either.
+   * Calls as the service itself (nova's admin client for its [neutron] calls): no user token,
+   * so no X-Service-Token either. `auth` is the service's shared plugin (ServiceUser's `auth`).
    */
-  static asService(values: AuthSectionValues, section: string, options: Omit<InterServiceOptions, 'serviceUser'> & { serviceUser?: ServiceUserConfig }): InterServiceClient {
-    const auth = loadAuthFromConfig(values, section);
-    if (auth === null) throw new TypeError(`[${section}] auth_type is required for the service's own calls`);
-    return new InterServiceClient(auth, 'service', null, false, { serviceUser: { service_user: {} }, ...options });
+  static asService(auth: AuthPlugin, options: InterServiceOptions = {}): InterServiceClient {
+    return new InterServiceClient(auth, 'service', null, false, options);
   }
 
   /** Sends one request to `serviceType`'s endpoint; reports it; throws InterServiceError on failure unless told not to. */

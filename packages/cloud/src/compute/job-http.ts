@@ -2,25 +2,24 @@
 // token when [service_user] says so) or as compute itself for its admin calls (no service
 // token: the nova spec), each call recorded in the job's timeline before the step goes on.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthSectionValues, ServiceUserConfig } from '@baton/session';
-import { InterServiceClient, type CallInit, type CallRecord } from '../common/inter-service.ts';
+import { InterServiceClient, type CallInit, type CallRecord, type ServiceUser } from '../common/inter-service.ts';
 import type { StepContext } from '../jobs/index.ts';
 
 type Recorder = (call: CallRecord) => void;
 
-/** One per compute service: the admin client keeps its own token between jobs. */
+/**
+ * One per compute service, holding its one [service_user] plugin: the admin calls and the
+ * service tokens of every job share its token, so compute logs in once, not per step.
+ */
 export class JobHttpFactory {
-  readonly #serviceUser: ServiceUserConfig;
+  readonly #serviceUser: ServiceUser;
   readonly #recorder = new AsyncLocalStorage<Recorder>();
   readonly #admin: InterServiceClient | null;
 
-  constructor(serviceUser: ServiceUserConfig) {
+  constructor(serviceUser: ServiceUser) {
     this.#serviceUser = serviceUser;
-    const values = serviceUser.service_user as AuthSectionValues;
     this.#admin =
-      typeof values.auth_type === 'string' && values.auth_type !== ''
-        ? InterServiceClient.asService(values, 'service_user', { listener: (call) => this.#recorder.getStore()?.(call) })
-        : null;
+      serviceUser.auth === null ? null : InterServiceClient.asService(serviceUser.auth, { listener: (call) => this.#recorder.getStore()?.(call) });
   }
 
   for<P extends object>(ctx: StepContext<P>): JobHttp {
@@ -29,7 +28,8 @@ export class JobHttpFactory {
     const { credentials } = ctx.job;
     const user = InterServiceClient.asUser(
       { token: credentials.token, expiresAt: new Date(credentials.expiresAt), catalog: credentials.catalog },
-      { serviceUser: this.#serviceUser, listener: record },
+      this.#serviceUser,
+      { listener: record },
     );
     return new JobHttp(user, this.#admin, record, this.#recorder, pending);
   }

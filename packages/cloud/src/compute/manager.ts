@@ -2,7 +2,6 @@
 // Checks against other services made while the user waits use the user's token through the
 // catalog, as nova's API does; everything long runs as a job.
 import { randomUUID } from 'node:crypto';
-import type { ServiceUserConfig } from '@baton/session';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/errors.ts';
 import { InterServiceClient, InterServiceError } from '../common/inter-service.ts';
 import type { RequestContext } from '../common/context.ts';
@@ -54,7 +53,7 @@ export class ComputeManager {
   ) {}
 
   #client(context: RequestContext): InterServiceClient {
-    return InterServiceClient.asUser(InterServiceClient.credentialsOf(context), { serviceUser: this.config.values as unknown as ServiceUserConfig });
+    return InterServiceClient.asUser(InterServiceClient.credentialsOf(context), this.config.serviceUser);
   }
 
   /** Asks another service whether a resource the request names exists; 400 when it does not, as nova answers. */

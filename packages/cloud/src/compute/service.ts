@@ -1,5 +1,4 @@
 // The compute service: nova.conf in, an HTTP server and a job worker out (`baton compute serve`).
-import type { ServiceUserConfig } from '@baton/session';
 import { createAuthToken } from '@baton/auth-token';
 import { createServiceApp, listenService, openServiceDatabase, type RunningService } from '../common/index.ts';
 import { JobStore, JobWorker, type JobDb } from '../jobs/index.ts';
@@ -35,7 +34,7 @@ export async function startCompute(options: ComputeOptions): Promise<RunningServ
   // Compute's database holds the job tables beside its own (computeMigrations includes them).
   const jobs = new JobStore(database.db as unknown as JobDb, { skipLocked: database.dialect.name === 'postgres' });
   const instances = new InstanceStore(database.db);
-  const deps = { instances, http: new JobHttpFactory(config.values as unknown as ServiceUserConfig), config };
+  const deps = { instances, http: new JobHttpFactory(config.serviceUser), config };
   const own = config.values.compute;
   const worker = new JobWorker({
     store: jobs,

@@ -58,8 +58,7 @@ export async function startImage(options: ServiceOptions): Promise<RunningServic
     // Image's calls to other services go as the caller, with image's own service token beside
     // the user's when [service_user] send_service_user_token is true.
     const clientFor = (request: FastifyRequest) =>
-      InterServiceClient.asUser(InterServiceClient.credentialsOf(contextOf(request)), {
-        serviceUser: config.values,
+      InterServiceClient.asUser(InterServiceClient.credentialsOf(contextOf(request)), config.serviceUser, {
         globalRequestId: request.id,
         listener: (call) =>
           log(`${call.method} ${call.serviceType} ${call.path} → ${call.status ?? 'no answer'} (user token expired: ${call.userTokenExpired}, service token: ${call.serviceToken})`),

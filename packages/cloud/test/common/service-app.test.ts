@@ -59,8 +59,7 @@ describe('cloud common: a service behind auth-token, calling another through the
     app.get<{ Querystring: { send?: string } }>('/v3/relay', async (request) => {
       const ctx = contextOf(request);
       const config = request.query.send === 'off' ? off : on;
-      const client = InterServiceClient.asUser(InterServiceClient.credentialsOf(ctx), {
-        serviceUser: config.values,
+      const client = InterServiceClient.asUser(InterServiceClient.credentialsOf(ctx), config.serviceUser, {
         listener: (call) => calls.push(call),
       });
       try {
