@@ -2,20 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { ADMIN_PASSWORD } from './identity.ts';
+import type { RealKeystone } from './keystone.ts';
 import { BATON_BIN, REPO_ROOT, runChecked, startBatonCommand } from './processes.ts';
 
 export type BatonOptions = { expiration?: number; allowExpiredWindow?: number; workers?: number };
 
-export type BatonIdentity = {
-  url: string;
-  baseUrl: string;
-  adminPassword: string;
-  stateDir: string;
-  configPath: string;
-  stop(): Promise<void>;
-};
+/** Baton's identity started through its CLI: the same handle as the real Keystone's. */
+export type BatonIdentity = RealKeystone;
 
-const ADMIN_PASSWORD = 'admin-secret';
 const READY_TIMEOUT_MS = 30_000;
 
 function renderConfig(stateDir: string, opts: BatonOptions): string {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { ADMIN_PASSWORD } from './identity.ts';
 import { startMemcached } from './memcached.ts';
 import type { Memcached } from './memcached.ts';
 import { runChecked, stopChild, waitForHttp } from './processes.ts';
@@ -47,7 +48,6 @@ export type RealKeystone = {
   stop(): Promise<void>;
 };
 
-const ADMIN_PASSWORD = 'admin-secret';
 const SET_WAL = 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()';
 
 function renderConfig(stateDir: string, opts: KeystoneOptions, memcached: Memcached | undefined): string {
