@@ -21,7 +21,10 @@ export const REDACTED_HEADERS = ['req.headers["x-auth-token"]', 'req.headers["x-
 
 export function createServiceLogger(options: ServiceLoggerOptions): ServiceLogger {
   const level = options.debug ? 'debug' : 'info';
-  const target: DestinationStream = options.destination ?? (options.logFile === null ? process.stderr : pino.destination({ dest: options.logFile, append: true, mkdir: true, sync: false }));
+  // Standard error through sonic-boom too, not process.stderr: a pipe's process.stderr
+  // writes synchronously, one syscall per access-log line on the validation hot path.
+  const target: DestinationStream =
+    options.destination ?? pino.destination(options.logFile === null ? { dest: 2, sync: false } : { dest: options.logFile, append: true, mkdir: true, sync: false });
   const pretty = options.pretty ?? (options.destination === undefined && options.logFile === null && process.stderr.isTTY === true);
   return pino({ level, redact: REDACTED_HEADERS }, pretty ? readableLines(target) : target);
 }
