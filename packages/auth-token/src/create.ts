@@ -92,7 +92,9 @@ function watchIdentity(logger: Logger, validate: ValidateFn): ValidateFn {
         logger.warn(
           error.cause instanceof sessionErrors.AuthenticationError
             ? `identity refuses this service's own credentials ([keystone_authtoken] username, password, project): ${error.message}; requests get 503 until it accepts them`
-            : `identity is unreachable: ${error.message}; requests get 503 until it answers`,
+            : error.cause instanceof sessionErrors.SessionError
+              ? `identity is unreachable: ${error.message}; requests get 503 until it answers`
+              : `identity does not validate tokens for this service: ${error.message}; requests get 503 until it does`,
         );
       }
       throw error;

@@ -68,7 +68,9 @@ export function identityValidator(options: IdentityValidatorOptions): ValidateFn
     // 404 is identity's verdict "not a valid token"; anything else but 200 is no verdict.
     if (response.status === 404) return null;
     if (response.status !== 200) {
-      throw new IdentityUnavailableError(`identity answered ${response.status} to a token validation: ${response.text().slice(0, 200)}`);
+      // 403 is the usual misconfiguration, so the message names its fix.
+      const hint = response.status === 403 ? " (identity:validate_token: this service's [keystone_authtoken] user needs the service role, or admin)" : '';
+      throw new IdentityUnavailableError(`identity answered ${response.status} to a token validation${hint}: ${response.text().slice(0, 200)}`);
     }
     let body: unknown;
     try {

@@ -1,6 +1,6 @@
 // A service behind the middleware can be watched: one access-log line per request with the
-// reason of a 401 (never a token), and one line when identity goes away or refuses the
-// service's credentials, one when it is back.
+// reason of a 401 (never a token), and one line when identity goes away, refuses the
+// service's credentials or will not let its user validate tokens, one when it is back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -77,6 +77,24 @@ describe('a service behind auth-token can be watched', () => {
       const messages = lines.map((line) => String(line.msg));
       assert.equal(messages.filter((m) => m.startsWith('identity is unreachable: ')).length, 1, messages.join('\n'));
       assert.match(messages.find((m) => m.startsWith('identity is unreachable')) ?? '', /requests get 503 until it answers$/);
+    } finally {
+      await closeServer(server);
+      await auth.close();
+    }
+  });
+
+  it("logs once, naming the service role, when identity will not validate others' tokens for the service's user", async () => {
+    const { logger, lines } = capture();
+    // demo has only member: identity lets it validate its own token and nobody else's.
+    const auth = createAuthToken(stack.config({ username: 'demo', password: stack.demo.password, project_name: 'demo-project' }), { logger });
+    const server = createServer(withAuthToken(auth.core, echoHandler));
+    const url = await listen(server);
+    try {
+      const token = await stack.issue('nova');
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${url}/v2`, { headers: { 'X-Auth-Token': token } })).status, 503);
+      const warnings = lines.filter((line) => line.level === 40).map((line) => String(line.msg));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /^identity does not validate tokens for this service: identity answered 403 .*needs the service role/);
     } finally {
       await closeServer(server);
       await auth.close();

@@ -38,4 +38,4 @@ export { BEGIN_MARKER, END_MARKER, spliceGeneratedSection } from './generated-se
 export * from './groups/index.ts';
 export { keystoneAuthtokenGroup } from './groups/keystone-authtoken.ts';
 export { serviceUserAuthOptions, serviceUserGroup } from './groups/service-user.ts';
-export { SERVICE_SAMPLE_TITLE, serviceGroups } from './groups/service-groups.ts';
+export { SERVICE_SAMPLE_TITLE, serviceGroups, serviceLoggingGroup } from './groups/service-groups.ts';
