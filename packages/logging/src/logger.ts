@@ -29,6 +29,11 @@ export function createServiceLogger(options: ServiceLoggerOptions): ServiceLogge
   return pino({ level, redact: REDACTED_HEADERS }, pretty ? readableLines(target) : target);
 }
 
+/** A service log that writes nothing: services embedded in another program (tests, `baton demo`). */
+export function createSilentLogger(): ServiceLogger {
+  return pino({ level: 'silent' });
+}
+
 const LEVELS: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
 

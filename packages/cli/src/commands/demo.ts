@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import { startCompute } from '@baton/cloud';
 import { CommandError } from '../load-config.ts';
 import { CLOUD_SERVICES, startCloud, type RunningCloud } from './up.ts';
+import { createSilentLogger } from '@baton/logging';
 
 // Bodies of the services answering the demo, read field by field.
 type Json = Record<string, any>;
@@ -185,6 +186,7 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
         OS_COMPUTE__WORKER_NAME: 'demo-without-service-token',
       },
       log: () => undefined,
+      logger: createSilentLogger(),
     });
     try {
       const bareCompute = `${bare.url}/v2.1`;

@@ -1,5 +1,6 @@
 // The block-storage service: cinder.conf in, an HTTP server out (`baton block-storage serve`).
 import { createAuthToken } from '@baton/auth-token';
+import { createServiceLogger } from '@baton/logging';
 import {
   createServiceApp,
   InterServiceClient,
@@ -24,7 +25,8 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
   const config = loadServiceConfig({ files: options.files, databaseFile: BLOCK_STORAGE_DATABASE_FILE, groups: blockStorageGroups, env: options.env ?? {} });
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<BlockStorageDatabase>(config.values.database.connection, () => blockStorageMigrations, log);
-  const auth = createAuthToken(config.authToken, { logger: { warn: (m) => log(`warning: ${m}`), info: () => undefined } });
+  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const auth = createAuthToken(config.authToken, { logger });
   const options_ = config.values.block_storage;
   const volumes = new VolumeManager({
     db: database.db,
@@ -47,6 +49,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
     const interrupted = await volumes.recoverInterrupted();
     if (interrupted > 0) log(`${interrupted} volume(s) left 'creating' by a previous run are now 'error'`);
     const app = await createServiceApp({
+      logger,
       authToken: auth.core,
       bodyLimit: config.values.oslo_middleware.max_request_body_size,
       versions: [{ id: 'v3.0', path: '/v3', status: 'CURRENT', microversions: { serviceType: 'volume', min: '3.0', max: BLOCK_STORAGE_MAX_MICROVERSION } }],

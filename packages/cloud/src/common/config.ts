@@ -4,6 +4,7 @@
 // failure names the file, the section and the option.
 import {
   ConfigError,
+  defaultGroup,
   defineGroup,
   keystoneAuthtokenGroup,
   loadConfig,
@@ -30,6 +31,9 @@ export class ServiceConfigError extends Error {
 export const serviceDefaultGroup = defineGroup('DEFAULT', {
   help: 'Options that apply to the whole service.',
   options: {
+    // The service log and its access log, as identity reads them (@baton/logging).
+    debug: defaultGroup.options.debug,
+    log_file: defaultGroup.options.log_file,
     state_path: strOpt({
       default: '.baton',
       help:

@@ -2,6 +2,7 @@
 // call of `registerServeCommand` in a short command module, printing "listening on URL".
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import type { ServiceLogger } from '@baton/logging';
 import { ServiceConfigError } from './config.ts';
 
 /** How every service's start<Service>() is called (the serve command, baton up's tests). */
@@ -15,6 +16,8 @@ export interface ServiceStartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Lines for warnings and background failures; default stderr. */
   readonly log?: (message: string) => void;
+  /** The service log and its access log; default from [DEFAULT] debug and log_file. */
+  readonly logger?: ServiceLogger;
 }
 
 /** A service running in this process. */

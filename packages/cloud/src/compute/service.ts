@@ -1,6 +1,7 @@
 // The compute service: nova.conf in, an HTTP server and a job worker out (`baton compute serve`).
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceApp, listenService, openServiceDatabase, type RunningService } from '../common/index.ts';
+import { createServiceLogger } from '@baton/logging';
+import { createServiceApp, listenService, openServiceDatabase, type RunningService, type ServiceStartOptions } from '../common/index.ts';
 import { JobStore, JobWorker, type JobDb } from '../jobs/index.ts';
 import { loadComputeConfig, workerName } from './config.ts';
 import { InstanceStore } from './instances.ts';
@@ -15,22 +16,13 @@ export const COMPUTE_DEFAULT_PORT = 8774;
 /** The newest microversion whose shapes Baton renders (flavors embedded from 2.47, createImage's body from 2.45). */
 export const COMPUTE_MAX_MICROVERSION = '2.79';
 
-export interface ComputeOptions {
-  readonly files: readonly string[];
-  readonly host?: string;
-  readonly port?: number;
-  /** OS_<GROUP>__<OPTION> overrides; default none. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Lines for warnings and job failures; default stderr. */
-  readonly log?: (message: string) => void;
-}
-
-export async function startCompute(options: ComputeOptions): Promise<RunningService> {
+export async function startCompute(options: ServiceStartOptions): Promise<RunningService> {
   const log = options.log ?? ((message: string) => process.stderr.write(`baton compute: ${message}\n`));
   const config = loadComputeConfig(options.files, options.env ?? {});
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ComputeDatabase>(config.values.database.connection, () => computeMigrations, log);
-  const auth = createAuthToken(config.authToken, { logger: { warn: (m) => log(`warning: ${m}`), info: () => undefined } });
+  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const auth = createAuthToken(config.authToken, { logger });
   // Compute's database holds the job tables beside its own (computeMigrations includes them).
   const jobs = new JobStore(database.db as unknown as JobDb, { skipLocked: database.dialect.name === 'postgres' });
   const instances = new InstanceStore(database.db);
@@ -52,6 +44,7 @@ export async function startCompute(options: ComputeOptions): Promise<RunningServ
   };
   try {
     const app = await createServiceApp({
+      logger,
       authToken: auth.core,
       bodyLimit: config.values.oslo_middleware.max_request_body_size,
       requestIdHeaders: ['x-compute-request-id'],

@@ -3,7 +3,8 @@
 // [glance_store] filesystem_store_datadir.
 import type { FastifyRequest } from 'fastify';
 import { createAuthToken } from '@baton/auth-token';
-import { contextOf, createServiceApp, InterServiceClient, listenService, openServiceDatabase, type ApiVersion, type RunningService } from '../common/index.ts';
+import { createServiceLogger } from '@baton/logging';
+import { contextOf, createServiceApp, InterServiceClient, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions } from '../common/index.ts';
 import { loadImageConfig } from './config.ts';
 import { ImageManager } from './image-manager.ts';
 import { imageRoutes } from './routes.ts';
@@ -15,24 +16,13 @@ export const IMAGE_DEFAULT_PORT = 9292;
 // glance lists every v2 minor release; one entry is what its clients need to find /v2.
 const VERSIONS: readonly ApiVersion[] = [{ id: 'v2.16', path: '/v2', status: 'CURRENT' }];
 
-export interface ServiceOptions {
-  /** The service's config files, e.g. ['glance-api.conf']; a later file wins per option. */
-  readonly files: readonly string[];
-  readonly host?: string;
-  /** 0 picks a free port. */
-  readonly port?: number;
-  /** OS_<GROUP>__<OPTION> overrides; default none. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Lines for warnings; default stderr. */
-  readonly log?: (message: string) => void;
-}
-
-export async function startImage(options: ServiceOptions): Promise<RunningService> {
+export async function startImage(options: ServiceStartOptions): Promise<RunningService> {
   const log = options.log ?? ((message: string) => process.stderr.write(`baton image: ${message}\n`));
   const config = loadImageConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ImageDatabase>(config.values.database.connection, () => imageMigrations, log);
-  const auth = createAuthToken(config.authToken, { logger: { warn: (m) => log(`warning: ${m}`), info: () => undefined } });
+  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();
@@ -50,6 +40,7 @@ export async function startImage(options: ServiceOptions): Promise<RunningServic
       isUniqueViolation: database.dialect.isUniqueViolation,
     });
     const app = await createServiceApp({
+      logger,
       authToken: auth.core,
       bodyLimit: config.values.oslo_middleware.max_request_body_size,
       versions: VERSIONS,

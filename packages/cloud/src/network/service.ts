@@ -2,8 +2,8 @@
 // networks, subnets and ports behind the auth-token middleware, its records in
 // [database] connection.
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService } from '../common/index.ts';
-import type { ServiceOptions } from '../image/service.ts';
+import { createServiceLogger } from '@baton/logging';
+import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions } from '../common/index.ts';
 import { loadNetworkConfig } from './config.ts';
 import { NetworkManager } from './network-manager.ts';
 import { PortManager } from './port-manager.ts';
@@ -14,12 +14,13 @@ export const NETWORK_DEFAULT_PORT = 9696;
 
 const VERSIONS: readonly ApiVersion[] = [{ id: 'v2.0', path: '/v2.0', status: 'CURRENT' }];
 
-export async function startNetwork(options: ServiceOptions): Promise<RunningService> {
+export async function startNetwork(options: ServiceStartOptions): Promise<RunningService> {
   const log = options.log ?? ((message: string) => process.stderr.write(`baton network: ${message}\n`));
   const config = loadNetworkConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations, log);
-  const auth = createAuthToken(config.authToken, { logger: { warn: (m) => log(`warning: ${m}`), info: () => undefined } });
+  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();
@@ -28,6 +29,7 @@ export async function startNetwork(options: ServiceOptions): Promise<RunningServ
     const networks = new NetworkManager(database.db, { globalPhysnetMtu: config.defaults.global_physnet_mtu });
     const ports = new PortManager({ db: database.db, networks, baseMac: config.defaults.base_mac, isUniqueViolation: database.dialect.isUniqueViolation });
     const app = await createServiceApp({
+      logger,
       authToken: auth.core,
       bodyLimit: config.values.oslo_middleware.max_request_body_size,
       versions: VERSIONS,

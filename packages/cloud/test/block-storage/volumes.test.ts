@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
 import { startBlockStorage, type RunningService } from '../../src/index.ts';
+import { createSilentLogger } from '@baton/logging';
 
 type Json = Record<string, any>;
 
@@ -32,9 +33,9 @@ describe('block-storage: volumes and attachments', () => {
     cloud = await startCloudIdentity();
     dir = mkdtempSync(join(tmpdir(), 'baton-block-storage-'));
     configPath = writeConfig('cinder.conf', '[block_storage]\nmax_volume_size = 50\navailability_zone = zone-a\n');
-    service = await startBlockStorage({ files: [configPath], port: 0, log: () => undefined });
+    service = await startBlockStorage({ files: [configPath], port: 0, log: () => undefined, logger: createSilentLogger() });
     const slowConfig = writeConfig('slow.conf', `[database]\nconnection = sqlite:///${join(dir, 'slow.db')}\n[block_storage]\ncreate_delay = 60\n`);
-    slow = await startBlockStorage({ files: [slowConfig], port: 0, log: () => undefined });
+    slow = await startBlockStorage({ files: [slowConfig], port: 0, log: () => undefined, logger: createSilentLogger() });
     await cloud.addEndpoint('block-storage', 'cinderv3', `${service.url}/v3/%(project_id)s`);
     demo = (await cloud.issue('demo')).token;
     nova = (await cloud.issue('nova')).token;
@@ -204,7 +205,7 @@ describe('block-storage: volumes and attachments', () => {
   it('keeps its volumes across a restart', async () => {
     const id = await createVolume('durable');
     await service.close();
-    service = await startBlockStorage({ files: [configPath], port: 0, log: () => undefined });
+    service = await startBlockStorage({ files: [configPath], port: 0, log: () => undefined, logger: createSilentLogger() });
     const shown = await call('GET', `${demoProject}/volumes/${id}`);
     assert.equal(shown.body.volume.status, 'available');
     assert.equal(shown.body.volume.name, 'durable');

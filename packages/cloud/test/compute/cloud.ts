@@ -9,6 +9,7 @@ import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
 import { startBlockStorage, startCompute, type RunningService } from '../../src/index.ts';
 import { startImage } from '../../src/image/service.ts';
 import { startNetwork } from '../../src/network/service.ts';
+import { createSilentLogger } from '@baton/logging';
 
 export type Json = Record<string, any>;
 
@@ -45,7 +46,7 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
     await writeFile(path, `[DEFAULT]\nstate_path = ${join(dir, 'state')}\n\n${identity.serviceSections({ sendServiceToken, authtoken: options.authtoken ?? [] })}\n${extra}\n`);
     return path;
   };
-  const quiet = { log: () => undefined, port: 0 };
+  const quiet = { log: () => undefined, logger: createSilentLogger(), port: 0 };
   try {
     const blockStorage = await startBlockStorage({ files: [await writeConf('cinder.conf', '[block_storage]\ncreate_delay = 0.2\n')], ...quiet });
     services.push(blockStorage);

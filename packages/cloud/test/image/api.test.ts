@@ -10,6 +10,7 @@ import { openstack } from '@baton/test-support';
 import type { RunningService } from '../../src/common/index.ts';
 import { startImage } from '../../src/image/service.ts';
 import { startCloudFixture, type CloudFixture } from './fixture.ts';
+import { createSilentLogger } from '@baton/logging';
 
 const SIZE_CAP = 4096;
 
@@ -49,7 +50,7 @@ describe('image API', () => {
         `[glance_store]\nfilesystem_store_datadir = ${join(cloud.dir, 'image-data')}\n` +
         '[image_format]\ndisk_formats = raw,qcow2\ncontainer_formats = bare\n',
     );
-    image = await startImage({ files: [config], port: 0, log: () => {} });
+    image = await startImage({ files: [config], port: 0, log: () => {}, logger: createSilentLogger() });
     await cloud.identity.addEndpoint('image', 'glance', image.url);
     [demo, alt] = await Promise.all([cloud.token(cloud.demo), cloud.token(cloud.alt)]);
   });

@@ -7,6 +7,7 @@ import { startBlockStorage } from '../../src/block-storage/service.ts';
 import type { RunningService } from '../../src/common/index.ts';
 import { startImage } from '../../src/image/service.ts';
 import { startCloudFixture, type CloudFixture } from './fixture.ts';
+import { createSilentLogger } from '@baton/logging';
 
 type Json = Record<string, any>;
 
@@ -42,9 +43,9 @@ describe('image from a volume (image calls block-storage)', () => {
 
   before(async () => {
     cloud = await startCloudFixture();
-    image = await startImage({ files: [await cloud.writeConfig('glance-api.conf')], port: 0, log: (line) => imageLog.push(line) });
+    image = await startImage({ files: [await cloud.writeConfig('glance-api.conf')], port: 0, log: (line) => imageLog.push(line), logger: createSilentLogger() });
     const cinder = await cloud.writeConfig('cinder.conf', `[database]\nconnection = sqlite:///${cloud.dir}/cinder.db\n`);
-    blockStorage = await startBlockStorage({ files: [cinder], port: 0, log: () => undefined });
+    blockStorage = await startBlockStorage({ files: [cinder], port: 0, log: () => undefined, logger: createSilentLogger() });
     await cloud.identity.addEndpoint('image', 'glance', image.url);
     await cloud.identity.addEndpoint('block-storage', 'cinderv3', `${blockStorage.url}/v3/%(project_id)s`);
     demo = await cloud.token(cloud.demo);

@@ -8,6 +8,7 @@ import { openstack } from '@baton/test-support';
 import type { RunningService } from '../../src/common/index.ts';
 import { startNetwork } from '../../src/network/service.ts';
 import { startCloudFixture, type CloudFixture } from '../image/fixture.ts';
+import { createSilentLogger } from '@baton/logging';
 
 describe('network API', () => {
   let cloud: CloudFixture;
@@ -27,7 +28,7 @@ describe('network API', () => {
   before(async () => {
     cloud = await startCloudFixture();
     const config = await cloud.writeConfig('neutron.conf', '[DEFAULT]\nbase_mac = fa:16:3f:00:00:00\nglobal_physnet_mtu = 1450\n');
-    network = await startNetwork({ files: [config], port: 0, log: () => {} });
+    network = await startNetwork({ files: [config], port: 0, log: () => {}, logger: createSilentLogger() });
     await cloud.identity.addEndpoint('network', 'neutron', network.url);
     tokens.demo = await cloud.token(cloud.demo);
     tokens.alt = await cloud.token(cloud.alt);
