@@ -3,11 +3,11 @@
 // (no tsx, no workspace), the TypeScript one compiled against the packed .d.ts, then each run
 // with plain node against a real Baton identity and a recorder standing in for the service it calls.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@baton/test-support';
 
 const EXPIRATION_S = 15;
+const PUBLIC_PACKAGES = ['auth-token', 'config', 'fernet', 'logging', 'session', 'tokens'];
 const EXAMPLES = [
   { name: 'node-http', main: 'server.mjs' },
   { name: 'express', main: 'server.mjs' },
@@ -35,6 +36,8 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
   let upstream: Server;
   let upstreamUrl: string;
   const running = new Map<string, Running>();
+  let tarballs: string[];
+  let emptyProject: string;
 
   before(async () => {
     identity = await startTestIdentity({ expiration: EXPIRATION_S });
@@ -45,8 +48,8 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
     exampleUser = await createProjectUser(identity, 'example', 'service');
     demoUser = await createProjectUser(identity, 'demo', 'member');
     // Issued first, so it has expired by the time the packing and installing below are done.
-    const expiresAt = Date.now() + EXPIRATION_S * 1000;
     expiredDemo = await issueToken(identity.app, 'demo', demoUser.password, demoScope);
+    const expiredAfter = Date.now() + EXPIRATION_S * 1000 + 1000;
 
     upstream = createServer((req, res) => {
       upstreamCalls.push(req.headers);
@@ -55,12 +58,13 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
     await new Promise<void>((resolve) => upstream.listen({ host: '127.0.0.1', port: 0 }, resolve));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    await runChecked(process.execPath, ['scripts/pack-packages.mjs', join(work, 'packs')], { cwd: REPO_ROOT, timeoutMs: 300_000 });
+    const packed = await runChecked(process.execPath, ['scripts/pack-packages.mjs', join(work, 'packs')], { cwd: REPO_ROOT, timeoutMs: 300_000 });
+    tarballs = packed.stdout.trim().split('\n');
+    const empty = installIntoEmptyProject(join(work, 'empty'), tarballs);
     await Promise.all(EXAMPLES.map(async (example) => {
       const dir = join(work, 'examples', example.name);
       cpSync(join(REPO_ROOT, 'examples', example.name), dir, { recursive: true, filter: (path) => !/\/(node_modules|dist)(\/|$)/.test(path) });
-      const install = await runChecked('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 300_000 });
-      assert.doesNotMatch(install.stderr, /npm warn/i, `npm install in examples/${example.name} warned`);
+      await installQuietly(dir);
       // tsc with the example's own tsconfig: the packed .d.ts, no allowImportingTsExtensions.
       if ('build' in example) await runChecked('npm', ['run', 'build'], { cwd: dir, timeoutMs: 300_000 });
       writeFileSync(join(dir, 'service.conf'), serviceConf(identityUrl, exampleUser.password));
@@ -69,7 +73,8 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
         env: { PATH: process.env.PATH, PORT: '0', UPSTREAM_URL: upstreamUrl },
       }));
     }));
-    await sleep(expiresAt + 1000 - Date.now());
+    emptyProject = await empty;
+    await sleep(Math.max(0, expiredAfter - Date.now()));
   });
 
   after(async () => {
@@ -83,6 +88,15 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
     const response = await fetch(`${running.get(example)!.url}${path}`, { headers });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
+
+  it('packs every public package, and each installs into an empty project and loads with plain node', async () => {
+    assert.deepEqual(tarballs.map((path) => basename(path)), PUBLIC_PACKAGES.map((name) => `baton-${name}-0.1.0.tgz`));
+    for (const name of PUBLIC_PACKAGES) {
+      const script = `import * as m from '@baton/${name}'; const r = (await import('node:module')).createRequire(import.meta.url)('@baton/${name}');`
+        + ` if (Object.keys(m).length === 0 || Object.keys(r).length !== Object.keys(m).length) process.exit(1);`;
+      await runChecked(process.execPath, ['--input-type=module', '-e', script], { cwd: emptyProject, env: { PATH: process.env.PATH } });
+    }
+  });
 
   for (const { name } of EXAMPLES) {
     describe(`examples/${name}`, () => {
@@ -131,4 +145,17 @@ function serviceConf(authUrl: string, password: string): string {
     'user_domain_name = Default', 'project_name = example-project', 'project_domain_name = Default',
   ].join('\n');
   return `[keystone_authtoken]\n${credentials}\n\n[service_user]\nsend_service_user_token = true\n${credentials}\n`;
+}
+
+/** `npm install` of all the tarballs into a project that has nothing else; npm must not warn. */
+async function installIntoEmptyProject(dir: string, tarballs: readonly string[]): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, type: 'module' }));
+  await installQuietly(dir, tarballs);
+  return dir;
+}
+
+async function installQuietly(dir: string, args: readonly string[] = []): Promise<void> {
+  const install = await runChecked('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], { cwd: dir, timeoutMs: 300_000 });
+  assert.doesNotMatch(install.stderr, /npm warn/i, `npm install in ${dir} warned`);
 }
