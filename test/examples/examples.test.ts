@@ -26,7 +26,7 @@ const demoScope = { project: { name: 'demo-project', domain: { id: 'default' } }
 const exampleScope = { project: { name: 'example-project', domain: { id: 'default' } } };
 
 describe('examples/: Baton installed from its packed tarballs into plain Node projects', () => {
-  const work = mkdtempSync(join(tmpdir(), 'baton-examples-'));
+  let work: string;
   let identity: TestIdentity;
   let identityUrl: string;
   let exampleUser: { password: string };
@@ -40,6 +40,7 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
   let emptyProject: string;
 
   before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'baton-examples-'));
     identity = await startTestIdentity({ expiration: EXPIRATION_S });
     identityUrl = `${await identity.app.listen({ host: '127.0.0.1', port: 0 })}/v3`;
     for (const endpoint of await identity.service.catalog.listEndpoints()) {
@@ -61,7 +62,8 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
     const packed = await runChecked(process.execPath, ['scripts/pack-packages.mjs', join(work, 'packs')], { cwd: REPO_ROOT, timeoutMs: 300_000 });
     tarballs = packed.stdout.trim().split('\n');
     const empty = installIntoEmptyProject(join(work, 'empty'), tarballs);
-    await Promise.all(EXAMPLES.map(async (example) => {
+    // allSettled: a failure must not leave the others starting behind after()'s back.
+    const setUps = await Promise.allSettled([empty, ...EXAMPLES.map(async (example) => {
       const dir = join(work, 'examples', example.name);
       cpSync(join(REPO_ROOT, 'examples', example.name), dir, { recursive: true, filter: (path) => !/\/(node_modules|dist)(\/|$)/.test(path) });
       await installQuietly(dir);
@@ -72,7 +74,8 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
         cwd: dir,
         env: { PATH: process.env.PATH, PORT: '0', UPSTREAM_URL: upstreamUrl },
       }));
-    }));
+    })]);
+    for (const setUp of setUps) if (setUp.status === 'rejected') throw setUp.reason;
     emptyProject = await empty;
     await sleep(Math.max(0, expiredAfter - Date.now()));
   });
@@ -81,7 +84,7 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
     await Promise.all([...running.values()].map((service) => service.stop()));
     upstream?.close();
     await identity?.close();
-    rmSync(work, { recursive: true, force: true });
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   async function call(example: string, path: string, headers: Record<string, string>) {
