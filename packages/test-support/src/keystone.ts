@@ -150,7 +150,7 @@ export async function startKeystone(opts: KeystoneOptions = {}): Promise<RealKey
       await rm(stateDir, { recursive: true, force: true });
     };
     try {
-      await waitForHttp(url, 60_000, () => uwsgi.exitCode === null && uwsgi.signalCode === null);
+      await waitForHttp(url, 180_000, () => uwsgi.exitCode === null && uwsgi.signalCode === null);
     } catch (error) {
       const log = await readFile(join(stateDir, 'log', 'uwsgi.log'), 'utf8').catch(() => '(no uwsgi log)');
       await stop();
