@@ -101,13 +101,20 @@ describe('openstack CLI against baton up', () => {
     const port = await demo(['port', 'create', '--network', 'cli-net', 'cli-port']);
     assert.match(JSON.stringify(port.fixed_ips), /10\.0\.0\.\d+/);
 
-    const server = await demo(['server', 'create', '--image', 'cli-image', '--flavor', '1', '--network', 'cli-net', '--wait', 'vm1']);
+    // Independent steps run side by side: each openstack run is a Python start-up, and each
+    // --wait polls every 5 s, so overlapping them saves whole seconds of waiting.
+    const [server, data] = await Promise.all([
+      demo(['server', 'create', '--image', 'cli-image', '--flavor', '1', '--network', 'cli-net', '--wait', 'vm1']),
+      demo(['volume', 'create', '--size', '1', 'data-volume']),
+    ]);
     assert.equal(server.status, 'ACTIVE');
-    const data = await demo(['volume', 'create', '--size', '1', 'data-volume']);
     await waitForVolume(data.id as string, 'available');
     await openstackCloud(clouds, 'baton-demo', ['server', 'add', 'volume', 'vm1', 'data-volume'], { json: false });
     await waitForVolume(data.id as string, 'in-use');
 
+    // The second server (from the volume) boots while the first one migrates and is snapshotted.
+    const booting = demo(['server', 'create', '--volume', 'boot-volume', '--flavor', '1', '--network', 'cli-net', '--wait', 'vm2']);
+    booting.catch(() => undefined); // awaited below; an early failure must not count as unhandled meanwhile
     // --host needs microversion 2.30; the admin names the server by id (it is demo's).
     await openstackCloud(clouds, 'baton-admin', ['--os-compute-api-version', '2.30', 'server', 'migrate', '--live-migration', '--host', 'node2', '--wait', server.id as string], { json: false });
     const migrated = await admin(['server', 'show', server.id as string]);
@@ -119,7 +126,7 @@ describe('openstack CLI against baton up', () => {
     const actions = events.map((event) => event.Action as string);
     for (const action of ['create', 'attach_volume', 'live-migration', 'createImage']) assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
 
-    const fromVolume = await demo(['server', 'create', '--volume', 'boot-volume', '--flavor', '1', '--network', 'cli-net', '--wait', 'vm2']);
+    const fromVolume = await booting;
     assert.equal(fromVolume.status, 'ACTIVE');
     await openstackCloud(clouds, 'baton-demo', ['server', 'delete', '--wait', 'vm1', 'vm2'], { json: false });
     assert.deepEqual(await demo(['server', 'list']), []);
@@ -127,7 +134,11 @@ describe('openstack CLI against baton up', () => {
   });
 
   it('keeps the data across a second start, and refuses a busy port naming the service', async () => {
-    const busy = await runCommand(process.execPath, [BATON_BIN, 'up', '--data-dir', join(dir, 'other'), '--block-storage-port', String(ports['block-storage'])], { timeoutMs: 60_000 });
+    // Free ports for the others, not their defaults: on a shared machine 5000 may be taken,
+    // and then identity (checked first) would be the one refused.
+    const others = await Promise.all(SERVICES.map(() => freePort()));
+    const busyPorts = SERVICES.flatMap((name, i) => [`--${name}-port`, String(name === 'block-storage' ? ports[name] : others[i])]);
+    const busy = await runCommand(process.execPath, [BATON_BIN, 'up', '--data-dir', join(dir, 'other'), ...busyPorts], { timeoutMs: 300_000 });
     assert.equal(busy.code, 1);
     assert.match(busy.stderr, new RegExp(`block-storage cannot listen on 127\\.0\\.0\\.1:${ports['block-storage']}: the port is already in use \\(choose another with --block-storage-port\\)`));
     assert.equal(existsSync(join(dir, 'other')), false, 'nothing written before the ports are checked');

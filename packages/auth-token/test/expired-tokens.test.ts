@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { createAuthToken, withAuthToken, type AuthToken } from '../src/index.ts';
 import { closeServer, createServer, echoHandler, listen, quietLogger, sleep, startStack, type Stack } from './support/stack.ts';
 
-// [token] expiration = 2 s and allow_expired_window = 4 s, so tokens can expire within a test.
+// [token] expiration and allow_expired_window short enough that tokens expire, and leave the
+// window, within a test; 10 s each (not less) so that on a loaded machine the tokens are issued
+// and revoked before they expire, and the in-window cases finish inside the window.
+const EXPIRATION = 10;
+const WINDOW = 10;
+
 describe('expired user tokens and allow_expired, against a real Baton identity', () => {
   let stack: Stack;
   let strict: AuthToken;
@@ -16,7 +21,7 @@ describe('expired user tokens and allow_expired, against a real Baton identity',
   let issuedAt: number;
 
   before(async () => {
-    stack = await startStack({ expiration: 2, allowExpiredWindow: 4 });
+    stack = await startStack({ expiration: EXPIRATION, allowExpiredWindow: WINDOW });
     strict = createAuthToken(stack.config(), { logger: quietLogger });
     lax = createAuthToken(stack.config({ service_token_roles_required: false }), { logger: quietLogger });
     for (const auth of [strict, lax]) {
@@ -29,7 +34,7 @@ describe('expired user tokens and allow_expired, against a real Baton identity',
     expiredDemo = await stack.issue('demo');
     revokedDemo = await stack.issue('demo');
     await stack.revoke(revokedDemo);
-    await sleep(issuedAt + 2600 - Date.now());
+    await sleep(issuedAt + EXPIRATION * 1000 + 600 - Date.now());
   });
   after(async () => {
     for (const server of servers) await closeServer(server);
@@ -79,7 +84,7 @@ describe('expired user tokens and allow_expired, against a real Baton identity',
 
   it('a user token expired beyond the window is refused, even by the instance that cached it inside the window', async () => {
     // `strict` cached this token's allow_expired validation above; that entry must die with the window.
-    await sleep(issuedAt + 2000 + 4000 + 1200 - Date.now());
+    await sleep(issuedAt + (EXPIRATION + WINDOW) * 1000 + 1200 - Date.now());
     const nova = await stack.issue('nova');
     stack.resetCalls();
     assert.equal((await get(strictUrl, { 'X-Auth-Token': expiredDemo, 'X-Service-Token': nova })).status, 401);

@@ -18,7 +18,7 @@ describe('baton doctor', () => {
   const serviceFile = (extra: readonly string[] = []) => `${readFileSync(join(state, 'nova.conf'), 'utf8')}${extra.join('\n')}\n`;
 
   const doctor = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    runCommand(process.execPath, [BATON_BIN, 'doctor', ...args], { env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
+    runCommand(process.execPath, [BATON_BIN, 'doctor', ...args], { env: { ...env, ...extraEnv }, timeoutMs: 300_000 });
 
   const noStack = (stderr: string, stdout: string) => assert.doesNotMatch(stderr + stdout, /\n\s+at .*:\d+:\d+/);
 

@@ -10,7 +10,7 @@ import { BATON_BIN, runChecked, startBatonCommand } from '@baton/test-support';
 describe('identity start-up hints', () => {
   let dir: string;
   let config: string;
-  const baton = (...args: string[]) => runChecked(process.execPath, [BATON_BIN, ...args], { timeoutMs: 60_000 });
+  const baton = (...args: string[]) => runChecked(process.execPath, [BATON_BIN, ...args], { timeoutMs: 300_000 });
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'baton-hints-'));

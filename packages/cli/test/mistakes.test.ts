@@ -20,7 +20,7 @@ describe('baton explains mistakes instead of crashing', () => {
   /** Runs baton in a fresh empty working directory, so anything it writes shows up there. */
   async function baton(args: string[], env: NodeJS.ProcessEnv = {}) {
     const cwd = mkdtempSync(join(dir, 'cwd-'));
-    const result = await runCommand(process.execPath, [BATON_BIN, ...args], { cwd, env: { ...process.env, BATON_DEBUG: '', ...env }, timeoutMs: 60_000 });
+    const result = await runCommand(process.execPath, [BATON_BIN, ...args], { cwd, env: { ...process.env, BATON_DEBUG: '', ...env }, timeoutMs: 300_000 });
     return { ...result, written: readdirSync(cwd) };
   }
 

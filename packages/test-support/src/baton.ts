@@ -11,7 +11,7 @@ export type BatonOptions = { expiration?: number; allowExpiredWindow?: number; w
 /** Baton's identity started through its CLI: the same handle as the real Keystone's. */
 export type BatonIdentity = RealKeystone;
 
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 180_000;
 
 function renderConfig(stateDir: string, opts: BatonOptions): string {
   return [
@@ -31,7 +31,7 @@ function renderConfig(stateDir: string, opts: BatonOptions): string {
 }
 
 async function baton(args: readonly string[]): Promise<void> {
-  await runChecked(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+  await runChecked(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, timeoutMs: 300_000 });
 }
 
 /**
@@ -48,17 +48,21 @@ export async function startBaton(opts: BatonOptions = {}): Promise<BatonIdentity
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const url = `${baseUrl}/v3`;
-    await baton(['manage', 'fernet-setup', '--config', configPath]);
-    await baton([
-      'manage', 'bootstrap', '--config', configPath,
-      '--bootstrap-password', ADMIN_PASSWORD,
-      '--bootstrap-username', 'admin',
-      '--bootstrap-project-name', 'admin',
-      '--bootstrap-role-name', 'admin',
-      '--bootstrap-region-id', 'RegionOne',
-      '--bootstrap-public-url', url,
-      '--bootstrap-internal-url', url,
-      '--bootstrap-admin-url', url,
+    // Side by side: bootstrap writes only the database and never reads the keys, and each
+    // `baton` run spends seconds starting up.
+    await Promise.all([
+      baton(['manage', 'fernet-setup', '--config', configPath]),
+      baton([
+        'manage', 'bootstrap', '--config', configPath,
+        '--bootstrap-password', ADMIN_PASSWORD,
+        '--bootstrap-username', 'admin',
+        '--bootstrap-project-name', 'admin',
+        '--bootstrap-role-name', 'admin',
+        '--bootstrap-region-id', 'RegionOne',
+        '--bootstrap-public-url', url,
+        '--bootstrap-internal-url', url,
+        '--bootstrap-admin-url', url,
+      ]),
     ]);
     const serveArgs = ['identity', 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', String(port)];
     if (opts.workers !== undefined) serveArgs.push('--workers', String(opts.workers));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 import { ADMIN_PASSWORD } from './identity.ts';
 import { startMemcached } from './memcached.ts';
@@ -11,7 +12,6 @@ import { uwsgiIni } from './uwsgi.ts';
 
 /** The Debian Python that has the OpenStack packages (the PATH python may not). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
-const KEYSTONE_MANAGE = '/usr/bin/keystone-manage';
 const KEYSTONE_WSGI = '/usr/bin/keystone-wsgi-public';
 
 export type KeystoneOptions = {
@@ -48,7 +48,7 @@ export type RealKeystone = {
   stop(): Promise<void>;
 };
 
-const SET_WAL = 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()';
+const KEYSTONE_SETUP = fileURLToPath(new URL('keystone-setup.py', import.meta.url));
 
 function renderConfig(stateDir: string, opts: KeystoneOptions, memcached: Memcached | undefined): string {
   const cache = memcached === undefined
@@ -99,12 +99,6 @@ function renderUwsgiIni(stateDir: string, port: number, opts: KeystoneOptions): 
   });
 }
 
-async function keystoneManage(configPath: string, args: readonly string[]): Promise<void> {
-  // keystone-manage ends with eventlet "Exception ignored" noise on Python 3.11;
-  // only the exit code says whether the step worked.
-  await runChecked(SYSTEM_PYTHON, [KEYSTONE_MANAGE, '--config-file', configPath, ...args], { timeoutMs: 120_000 });
-}
-
 /**
  * Starts the real Keystone (Debian python3-keystone) under uwsgi on a free loopback
  * port, from an empty temp state dir: SQLite database, fernet and credential keys,
@@ -126,27 +120,26 @@ export async function startKeystone(opts: KeystoneOptions = {}): Promise<RealKey
     await writeFile(iniPath, renderUwsgiIni(stateDir, port, opts));
 
     const owner = ['--keystone-user', String(process.getuid?.() ?? 0), '--keystone-group', String(process.getgid?.() ?? 0)];
-    // The key setups do not touch the database, so they run beside db_sync.
-    await Promise.all([
-      keystoneManage(configPath, ['db_sync']),
-      keystoneManage(configPath, ['fernet_setup', ...owner]),
-      keystoneManage(configPath, ['credential_setup', ...owner]),
-    ]);
-    // WAL: a worker's open read transaction must not lock out the next write
-    // ("database is locked" on POST /v3/roles otherwise). The mode persists in the file.
-    await runChecked(SYSTEM_PYTHON, ['-c', SET_WAL, join(stateDir, 'keystone.db')]);
-    await keystoneManage(configPath, [
-      'bootstrap',
-      '--bootstrap-username', 'admin',
-      '--bootstrap-password', ADMIN_PASSWORD,
-      '--bootstrap-project-name', 'admin',
-      '--bootstrap-role-name', 'admin',
-      '--bootstrap-service-name', 'keystone',
-      '--bootstrap-region-id', 'RegionOne',
-      '--bootstrap-public-url', url,
-      '--bootstrap-internal-url', url,
-      '--bootstrap-admin-url', url,
-    ]);
+    const steps = [
+      ['db_sync'],
+      ['fernet_setup', ...owner],
+      ['credential_setup', ...owner],
+      [
+        'bootstrap',
+        '--bootstrap-username', 'admin',
+        '--bootstrap-password', ADMIN_PASSWORD,
+        '--bootstrap-project-name', 'admin',
+        '--bootstrap-role-name', 'admin',
+        '--bootstrap-service-name', 'keystone',
+        '--bootstrap-region-id', 'RegionOne',
+        '--bootstrap-public-url', url,
+        '--bootstrap-internal-url', url,
+        '--bootstrap-admin-url', url,
+      ],
+    ];
+    // One Python process for every keystone-manage step (keystone-setup.py says why). It ends
+    // with eventlet "Exception ignored" noise on Python 3.11; only the exit code says whether it worked.
+    await runChecked(SYSTEM_PYTHON, [KEYSTONE_SETUP, configPath, join(stateDir, 'keystone.db'), JSON.stringify(steps)], { timeoutMs: 180_000 });
 
     // Foreground master in its own process group, so stop() can reach its workers too.
     const uwsgi = spawn('uwsgi', ['--ini', iniPath], { stdio: 'ignore', detached: true });
@@ -157,7 +150,7 @@ export async function startKeystone(opts: KeystoneOptions = {}): Promise<RealKey
       await rm(stateDir, { recursive: true, force: true });
     };
     try {
-      await waitForHttp(url, 60_000, () => uwsgi.exitCode === null && uwsgi.signalCode === null);
+      await waitForHttp(url, 180_000, () => uwsgi.exitCode === null && uwsgi.signalCode === null);
     } catch (error) {
       const log = await readFile(join(stateDir, 'log', 'uwsgi.log'), 'utf8').catch(() => '(no uwsgi log)');
       await stop();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_PASSWORD, DIALECTS, adminToken, startKeystone, startTestIdentity, type TestIdentity, type TestIdentityOptions } from '@baton/test-support';
+import { ADMIN_PASSWORD, DIALECTS, adminToken, startKeystone, startTestIdentity, type RealKeystone, type TestIdentity, type TestIdentityOptions } from '@baton/test-support';
 
 const PERSONAS = ['sysAdmin', 'sysMember', 'sysReader', 'domAdmin', 'domMember', 'domReader', 'prjAdmin', 'prjMember', 'prjReader', 'noRole'] as const;
 type Persona = (typeof PERSONAS)[number];
@@ -422,11 +422,19 @@ const DELIBERATE: ReadonlySet<string> = new Set([
 describe('differential: the same matrix against the real Keystone 22, both options on', () => {
   let baton: World;
   let keystone: World;
+  let real: RealKeystone | undefined;
   before(async () => {
-    const real = await startKeystone({ extraConfig: ['[oslo_policy]', 'enforce_scope = true', 'enforce_new_defaults = true'] });
+    // Baton's world is built in-process while the real Keystone starts (its Python does not wait
+    // on us). Both settle before anything is thrown, so after() stops whatever did start.
+    const started = await Promise.allSettled([
+      startKeystone({ extraConfig: ['[oslo_policy]', 'enforce_scope = true', 'enforce_new_defaults = true'] }).then((k) => (real = k)),
+      batonTarget(BOTH_ON).then(world).then((w) => (baton = w)),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    const { baseUrl, url, stop } = real as RealKeystone;
     keystone = await world({
-      send: async (method, url, headers, payload) => {
-        const r = await fetch(`${real.baseUrl}${url}`, {
+      send: async (method, path, headers, payload) => {
+        const r = await fetch(`${baseUrl}${path}`, {
           method,
           headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
@@ -434,7 +442,7 @@ describe('differential: the same matrix against the real Keystone 22, both optio
         return { statusCode: r.status, body: await r.text(), headers: Object.fromEntries(r.headers) };
       },
       adminToken: async () => {
-        const r = await fetch(`${real.url}/auth/tokens`, {
+        const r = await fetch(`${url}/auth/tokens`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
@@ -447,18 +455,17 @@ describe('differential: the same matrix against the real Keystone 22, both optio
         assert.equal(r.status, 201);
         return r.headers.get('x-subject-token') as string;
       },
-      close: () => real.stop(),
+      close: stop,
     });
-    baton = await world(await batonTarget(BOTH_ON));
   });
   after(async () => {
-    await keystone?.target.close();
+    await real?.stop();
     await baton?.target.close();
   });
 
   it('answers every persona with the status Keystone does, except the deliberate differences', async () => {
-    const ours = await runMatrix(baton, CASES);
-    const theirs = await runMatrix(keystone, CASES);
+    // Two separate services: each matrix still runs in its own order, the two side by side.
+    const [ours, theirs] = await Promise.all([runMatrix(baton, CASES), runMatrix(keystone, CASES)]);
     const differences: string[] = [];
     for (const [key, mine] of ours) {
       const real = theirs.get(key);
