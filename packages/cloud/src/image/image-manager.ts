@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import { BadRequestError, CloudError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError } from '../common/errors.ts';
 import type { ImageDatabase, ImageRow, ImageStatus, ImageVisibility } from './storage.ts';
-import { ImageSizeLimitExceeded, type FilesystemStore } from './store.ts';
+import type { FilesystemStore } from './store.ts';
 
 export interface ImageCaller {
   projectId: string;
@@ -300,9 +300,8 @@ export class ImageManager {
     } catch (error) {
       // glance restores the image to queued when the data was refused or the client went away,
       // and kills it when the store itself failed.
-      const refused = error instanceof ImageSizeLimitExceeded || error instanceof CloudError || isClientAbort(error);
+      const refused = error instanceof CloudError || isClientAbort(error);
       await this.#db.updateTable('image').set({ status: refused ? 'queued' : 'killed', updated_at: now() }).where('id', '=', image.id).execute();
-      if (error instanceof ImageSizeLimitExceeded) throw new PayloadTooLargeError(error.message);
       throw error;
     }
     const activated = await this.#db
