@@ -16,8 +16,8 @@ export interface TestCloud {
   readonly identity: CloudIdentity;
   readonly dir: string;
   readonly urls: { readonly blockStorage: string; readonly image: string; readonly network: string };
-  /** Writes a nova.conf on its own database; `compute` is its [compute] section body. */
-  writeComputeConf(name: string, options?: { sendServiceToken?: boolean; compute?: string }): Promise<string>;
+  /** Writes a nova.conf on its own database (or `connection`); `compute` is its [compute] section body. */
+  writeComputeConf(name: string, options?: { sendServiceToken?: boolean; compute?: string; connection?: string }): Promise<string>;
   /** Starts a compute service in this process on the conf `writeComputeConf` writes. */
   startCompute(name: string, options?: { sendServiceToken?: boolean; compute?: string; register?: boolean }): Promise<{ service: RunningService; conf: string }>;
   call(method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json; headers: Headers }>;
@@ -68,7 +68,7 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
     const writeComputeConf: TestCloud['writeComputeConf'] = (name, computeOptions = {}) =>
       writeConf(
         `${name}.conf`,
-        `[database]\nconnection = sqlite:///${join(dir, `${name}.db`)}\n[compute]\n${computeOptions.compute ?? ''}\n`,
+        `[database]\nconnection = ${computeOptions.connection ?? `sqlite:///${join(dir, `${name}.db`)}`}\n[compute]\n${computeOptions.compute ?? ''}\n`,
         computeOptions.sendServiceToken ?? true,
       );
     return {
