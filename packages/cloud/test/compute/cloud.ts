@@ -4,8 +4,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
+import { startBatonCommand, startCloudIdentity, type CloudIdentity, type Running } from '@baton/test-support';
 import { startBlockStorage, startCompute, type RunningService } from '../../src/index.ts';
 import { startImage } from '../../src/image/service.ts';
 import { startNetwork } from '../../src/network/service.ts';
@@ -127,4 +128,29 @@ export async function waitForServer(cloud: TestCloud, url: string, token: () => 
     if (Date.now() > deadline) throw new Error(`server never reached the state: ${JSON.stringify(body)}`);
     await sleep(200);
   }
+}
+
+/**
+ * One test cloud for the calling test file (started in `before`) and the `baton compute serve`
+ * processes its tests start, all stopped in `after`. `extraCleanup` runs last.
+ */
+export function testCloudPerFile(extraCleanup: () => Promise<void> = async () => undefined): { cloud: () => TestCloud; serveCompute(conf: string): Promise<Running> } {
+  let cloud: TestCloud | undefined;
+  const running: Running[] = [];
+  before(async () => {
+    cloud = await startTestCloud();
+  });
+  after(async () => {
+    for (const process of running) await process.stop();
+    await cloud?.close();
+    await extraCleanup();
+  });
+  return {
+    cloud: () => cloud as TestCloud,
+    async serveCompute(conf) {
+      const service = await startBatonCommand(['compute', 'serve', '--config', conf, '--port', '0']);
+      running.push(service);
+      return service;
+    },
+  };
 }

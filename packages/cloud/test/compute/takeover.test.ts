@@ -4,24 +4,17 @@
 // with nothing lost and nothing done twice (each step's calls recorded once, one attachment, one port).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startBatonCommand, type Running } from '@baton/test-support';
-import { LIVE_MIGRATION_EVENTS, startTestCloud, waitForServer, type Json, type TestCloud } from './cloud.ts';
+import type { Running } from '@baton/test-support';
+import { LIVE_MIGRATION_EVENTS, testCloudPerFile, waitForServer, type Json } from './cloud.ts';
 
 const POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
 // A schema per run, so parallel runs never share job rows.
 const SCHEMA = `compute_takeover_${randomBytes(6).toString('hex')}`;
 
-let cloud: TestCloud;
-const running: Running[] = [];
-before(async () => {
-  cloud = await startTestCloud();
-});
-after(async () => {
-  for (const process of running) await process.stop();
-  await cloud?.close();
+const shared = testCloudPerFile(async () => {
   const client = new pg.Client(POSTGRES);
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
@@ -41,6 +34,7 @@ async function leaseHost(instanceId: string): Promise<string | null> {
 }
 
 it('two compute services on PostgreSQL: the survivor finishes the migration the killed one held, nothing done twice', async () => {
+  const cloud = shared.cloud();
   const demo = async (): Promise<string> => (await cloud.identity.issue('demo')).token;
   const admin = async (): Promise<string> => (await cloud.identity.issue('admin')).token;
   const seeded = await cloud.seed(await demo());
@@ -51,9 +45,7 @@ it('two compute services on PostgreSQL: the survivor finishes the migration the 
   for (const name of names) {
     const compute = `spawn_duration = 0.2\nlive_migration_duration = 6\njob_lease_seconds = 2\njob_poll_interval = 0.2\nworker_name = ${name}\n`;
     const conf = await cloud.writeComputeConf(name, { connection, compute });
-    const service = await startBatonCommand(['compute', 'serve', '--config', conf, '--port', '0']);
-    running.push(service);
-    services[name] = service;
+    services[name] = await shared.serveCompute(conf);
   }
   const servers = (name: string): string => `${services[name]?.url}/v2.1/servers`;
 
