@@ -9,6 +9,7 @@ import * as identity from '@baton/identity';
 import * as authToken from '@baton/auth-token';
 import * as session from '@baton/session';
 import * as doctor from '@baton/doctor';
+import * as cloud from '@baton/cloud';
 
 const packages: Record<string, { errors: Record<string, unknown> }> = {
   '@baton/fernet': fernet,
@@ -18,6 +19,7 @@ const packages: Record<string, { errors: Record<string, unknown> }> = {
   '@baton/auth-token': authToken,
   '@baton/session': session,
   '@baton/doctor': doctor,
+  '@baton/cloud': cloud,
 };
 
 /** code → class name, for every error class of a package that has a code of its own. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBatonCommand } from '@baton/test-support';
+import { freePort, issuePasswordToken, runCommand, startBatonCommand, type CommandResult, type Running } from '@baton/test-support';
 
 const BIN = new URL('../bin/baton.js', import.meta.url).pathname;
 
@@ -111,10 +111,12 @@ describe('baton CLI', () => {
     assert.match(readFileSync(logFile, 'utf8'), /"method":"GET","path":"\/v3","status":200/);
   });
 
-  it('demo: live migration and snapshot outlive the user token with service tokens, and fail saying why without', () => {
-    const r = spawnSync(process.execPath, [BIN, 'demo', '--format', 'json', '--token-lifetime', '10'], { encoding: 'utf8', timeout: 400_000 });
-    assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
-    const report = JSON.parse(r.stdout) as { ok: boolean; jobs: { job: string; serviceTokens: boolean; outcome: string; expected: boolean; fault: string | null; timeline: { userTokenExpired: boolean; serviceToken: boolean; status: number }[] }[] };
+  type DemoReport = { ok: boolean; tokenLifetimeSeconds: number; jobs: { job: string; serviceTokens: boolean; outcome: string; expected: boolean; fault: string | null; timeline: { userTokenExpired: boolean; serviceToken: boolean; status: number }[] }[] };
+
+  /** What every demo run must show: jobs outliving the user token with service tokens, failing and saying why without. */
+  function assertDemo(r: CommandResult): DemoReport {
+    assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
+    const report = JSON.parse(r.stdout) as DemoReport;
     assert.equal(report.ok, true);
     assert.deepEqual(report.jobs.map((j) => `${j.job} ${j.serviceTokens} ${j.outcome}`), [
       'live-migration true succeeded',
@@ -126,5 +128,60 @@ describe('baton CLI', () => {
       assert.ok(job.timeline.some((c) => c.userTokenExpired && c.serviceToken && c.status < 400), `${job.job} made calls after the user token expired`);
     }
     for (const job of report.jobs.filter((j) => !j.serviceTokens)) assert.match(job.fault ?? '', /\[service_user\] send_service_user_token = true/);
+    return report;
+  }
+
+  it('demo on its own cloud: live migration and snapshot outlive the user token with service tokens, and fail saying why without', async () => {
+    const report = assertDemo(await runCommand(process.execPath, [BIN, 'demo', '--format', 'json'], { timeoutMs: 400_000 }));
+    assert.equal(report.tokenLifetimeSeconds, 15);
+  });
+
+  describe('baton up --token-lifetime, then baton demo --data-dir on it', () => {
+    const names = ['identity', 'compute', 'block-storage', 'image', 'network'];
+    let state: string;
+    let flags: string[];
+    let up: Running | undefined;
+    const start = (...extra: string[]) => startBatonCommand(['up', '--data-dir', state, ...flags, ...extra], { waitFor: /^(ready)$/m, readyMs: 180_000 });
+
+    before(async () => {
+      state = join(dir, 'up');
+      const ports = await Promise.all(names.map(() => freePort()));
+      flags = names.flatMap((name, i) => [`--${name}-port`, String(ports[i])]);
+      up = await start('--token-lifetime', '15');
+    });
+    after(() => up?.stop());
+
+    it('runs the demo on the running cloud, which still serves afterwards with its files untouched and nothing of the demo left', async () => {
+      const files = ['keystone.conf', 'nova.conf', 'clouds.yaml', 'passwords.json'].map((f) => readFileSync(join(state, f), 'utf8'));
+      const report = assertDemo(await runCommand(process.execPath, [BIN, 'demo', '--data-dir', state, '--format', 'json'], { timeoutMs: 400_000 }));
+      assert.equal(report.tokenLifetimeSeconds, 15, 'the cloud\'s own token lifetime');
+      assert.deepEqual(['keystone.conf', 'nova.conf', 'clouds.yaml', 'passwords.json'].map((f) => readFileSync(join(state, f), 'utf8')), files);
+      const password = (JSON.parse(readFileSync(join(state, 'passwords.json'), 'utf8')) as { demo: string }).demo;
+      const { token, body } = await issuePasswordToken(`http://127.0.0.1:${flags[1]}/v3`, 'demo', password, { project: 'demo' });
+      const compute = body.token.catalog?.find((e) => e.type === 'compute')?.endpoints.find((e) => e.interface === 'public')?.url;
+      const servers = await fetch(`${compute}/servers`, { headers: { 'x-auth-token': token } });
+      assert.equal(servers.status, 200);
+      assert.deepEqual(((await servers.json()) as { servers: unknown[] }).servers, [], 'the demo deleted its servers');
+    });
+
+    it('a restart keeps the operator\'s edits and sets only what its flags decide; the demo then refuses the hour-long tokens, saying what to run', async () => {
+      await up?.stop();
+      const nova = join(state, 'nova.conf');
+      const keystone = join(state, 'keystone.conf');
+      writeFileSync(nova, readFileSync(nova, 'utf8').replace('[compute]\n', '[compute]\n# three hosts here\nhosts = node1,node2,node3\n'));
+      writeFileSync(keystone, readFileSync(keystone, 'utf8').replace('expiration = 15', 'expiration = 3600'));
+      const oldIdentity = flags[1] as string;
+      flags[1] = String(await freePort());
+      up = await start();
+      const novaText = readFileSync(nova, 'utf8');
+      assert.match(novaText, /# three hosts here\nhosts = node1,node2,node3\n/, 'the edit to [compute] survived');
+      assert.match(novaText, /^live_migration_duration = 20$/m, 'no --token-lifetime: the file keeps its job durations');
+      assert.match(readFileSync(keystone, 'utf8'), /^expiration = 3600$/m, 'no --token-lifetime: the file keeps its expiration');
+      assert.equal(novaText.match(new RegExp(`^auth_url = http://127\\.0\\.0\\.1:${flags[1]}/v3$`, 'gm'))?.length, 2, 'the new identity port, in [keystone_authtoken] and [service_user]');
+      assert.match(up.output(), new RegExp(`nova\\.conf: \\[keystone_authtoken\\] auth_url = http://127\\.0\\.0\\.1:${flags[1]}/v3 \\(was http://127\\.0\\.0\\.1:${oldIdentity}/v3\\)`));
+      const r = await runCommand(process.execPath, [BIN, 'demo', '--data-dir', state], { timeoutMs: 120_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim(), `baton demo: the cloud in ${state} issues user tokens that live 3600 s, longer than a demo can wait for them to expire; stop it (Ctrl-C) and start it with \`baton up --data-dir ${state} --token-lifetime 15\``);
+    });
   });
 });

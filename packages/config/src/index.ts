@@ -16,6 +16,8 @@ export type { ConfigErrorCode, ValueOrigin } from './errors.ts';
 
 export { parseIni, iniValues } from './ini.ts';
 export type { IniDocument, IniSection, IniValue } from './ini.ts';
+export { setIniValues } from './ini-edit.ts';
+export type { IniChange, IniSetting } from './ini-edit.ts';
 
 export { boolOpt, floatOpt, intOpt, listOpt, multiStrOpt, portOpt, strOpt, uriOpt } from './opts.ts';
 export type { Opt, OptDefault, OptKind, OptValue } from './opts.ts';

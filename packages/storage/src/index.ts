@@ -10,6 +10,7 @@ import { sqliteDialect } from './sqlite.ts';
 export { parseConnection } from './connection.ts';
 export type { ConnectionTarget } from './connection.ts';
 export { driverErrorCode } from './dialect.ts';
+export { fromDbBoolean, toDbBoolean } from './booleans.ts';
 export type { StorageDialect } from './dialect.ts';
 export type { PostgresTarget } from './postgres.ts';
 

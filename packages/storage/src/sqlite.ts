@@ -14,13 +14,14 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
+import { toDbBoolean } from './booleans.ts';
 import { driverErrorCode, type StorageDialect } from './dialect.ts';
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
 function toSqliteValue(value: unknown): unknown {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  return typeof value === 'boolean' ? toDbBoolean(value) : value;
 }
 
 // better-sqlite3 refuses to bind JS booleans, so true/false become 1/0 before binding.

@@ -1,23 +1,20 @@
-// `baton demo`: the issue's story on a real cloud. It starts identity, compute, block-storage,
-// image and network on free loopback ports (through `baton up`'s machinery) with a short user
-// token lifetime, runs a live migration and a snapshot that outlive the user's token — they
-// finish because compute sends its service token — and prints each job's timeline of
-// cross-service calls. Then it runs the same jobs on a compute service with
-// `send_service_user_token = false` and shows them fail, and why.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+// `baton demo`: the issue's story on a real cloud: a `baton up --token-lifetime N` cloud that is
+// running in --data-dir, or its own on free loopback ports. A live migration and a snapshot
+// outlive the user's token and finish, because compute sends its service token; the same jobs
+// on a second compute service with `send_service_user_token = false` fail, and say why. All four
+// jobs run at once (each on its own server), then each job's timeline of cross-service calls is printed.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { startCompute } from '@baton/cloud';
-import { CommandError } from '../load-config.ts';
-import { CLOUD_SERVICES, startCloud, type RunningCloud } from './up.ts';
+import { startCompute, type RunningService } from '@baton/cloud';
 import { createSilentLogger } from '@baton/logging';
-
-// Bodies of the services answering the demo, read field by field.
-type Json = Record<string, any>;
+import { CommandError } from '../load-config.ts';
+import { findUpCloud, startOwnCloud, type DemoCloud, type DemoUser, type Json } from './demo-cloud.ts';
+import { parseTokenLifetime } from './up.ts';
 
 interface DemoOptions {
   dataDir?: string;
@@ -25,8 +22,10 @@ interface DemoOptions {
   tokenLifetime: number;
 }
 
+type JobKind = 'live-migration' | 'snapshot';
+
 interface JobReport {
-  readonly job: 'live-migration' | 'snapshot';
+  readonly job: JobKind;
   readonly serviceTokens: boolean;
   readonly outcome: 'succeeded' | 'failed';
   readonly expected: boolean;
@@ -34,52 +33,13 @@ interface JobReport {
   readonly timeline: readonly Json[];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-/** The demo user's calls: a fresh token per job, so the job's own token is the one that expires. */
-class DemoUser {
-  constructor(
-    private readonly cloud: RunningCloud,
-    private readonly password: string,
-  ) {}
-
-  async token(): Promise<string> {
-    const response = await fetch(`${this.cloud.authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: this.password } } },
-          scope: { project: { name: 'demo', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    if (response.status !== 201) throw new CommandError(`baton demo: identity refused the demo user (${response.status})`, 1);
-    return response.headers.get('x-subject-token') ?? '';
-  }
-
-  async call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
-    const raw = typeof body === 'string';
-    const response = await fetch(url, {
-      method,
-      headers: { 'x-auth-token': await this.token(), ...(body === undefined ? {} : { 'content-type': raw ? 'application/octet-stream' : 'application/json' }), ...headers },
-      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const parsed = (text === '' ? {} : JSON.parse(text)) as Json;
-    if (response.status >= 400) throw new CommandError(`baton demo: ${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`, 1);
-    return { status: response.status, body: parsed };
-  }
-}
+/** The jobs in report order: with service tokens, then without. */
+const JOBS: readonly { job: JobKind; serviceTokens: boolean }[] = [
+  { job: 'live-migration', serviceTokens: true },
+  { job: 'snapshot', serviceTokens: true },
+  { job: 'snapshot', serviceTokens: false },
+  { job: 'live-migration', serviceTokens: false },
+];
 
 const COMPUTE_VERSION = { 'OpenStack-API-Version': 'compute 2.45' };
 
@@ -101,10 +61,10 @@ async function bootServer(user: DemoUser, compute: string, seed: { network: stri
 }
 
 /** Starts one job with a fresh token, shows its progress, and reads its instance action back. */
-async function runJob(user: DemoUser, compute: string, serverId: string, job: JobReport['job'], serviceTokens: boolean, bar: cliProgress.SingleBar | null): Promise<JobReport> {
-  const body = job === 'live-migration' ? { 'os-migrateLive': { host: 'node2', block_migration: 'auto' } } : { createImage: { name: `demo-snapshot-${serviceTokens ? 'with' : 'without'}` } };
+async function runJob(user: DemoUser, compute: string, serverId: string, spec: (typeof JOBS)[number], snapshotName: string, bar: cliProgress.SingleBar | null): Promise<JobReport> {
+  const { job, serviceTokens } = spec;
+  const body = job === 'live-migration' ? { 'os-migrateLive': { host: 'node2', block_migration: 'auto' } } : { createImage: { name: snapshotName } };
   await user.call('POST', `${compute}/servers/${serverId}/action`, body, COMPUTE_VERSION);
-  bar?.start(100, 0, { job: `${job} (${serviceTokens ? 'service tokens' : 'no service token'})` });
   const server = await waitFor(`the ${job} job finishing`, async () => {
     const shown = (await user.call('GET', `${compute}/servers/${serverId}`)).body.server as Json;
     bar?.update(Number(shown.progress ?? 0));
@@ -116,7 +76,6 @@ async function runJob(user: DemoUser, compute: string, serverId: string, job: Jo
   const failedEvent = (action.events as Json[]).find((e) => e.result === 'Error');
   const outcome = action.message === 'Error' || server.status === 'ERROR' ? 'failed' : 'succeeded';
   if (outcome === 'succeeded') bar?.update(100);
-  bar?.stop();
   const calls = action['baton:calls'] as Json[];
   const outlived = calls.some((c) => c.userTokenExpired === true && c.serviceToken === true && c.status < 400);
   const expected = serviceTokens
@@ -137,93 +96,133 @@ function printTimeline(report: JobReport): void {
   if (report.fault !== null) process.stdout.write(`  fault: ${report.fault.replaceAll('\n', '\n         ')}\n`);
 }
 
+/** Deletes what the demo made on a cloud it does not own: servers first (their ports go with them), then images and the network. */
+async function cleanUp(user: DemoUser, cloud: DemoCloud, made: { servers: { compute: string; id: string }[]; images: string[]; network: string | null }): Promise<void> {
+  await Promise.all(
+    made.servers.map(async ({ compute, id }) => {
+      await user.call('DELETE', `${compute}/servers/${id}`);
+      await waitFor(`server ${id} being deleted`, async () => {
+        const response = await fetch(`${compute}/servers/${id}`, { headers: { 'x-auth-token': await user.token(false) } });
+        return response.status === 404 ? true : undefined;
+      });
+    }),
+  );
+  for (const name of made.images) {
+    const found = (await user.call('GET', `${cloud.urls.image}/v2/images?name=${encodeURIComponent(name)}`)).body.images as Json[];
+    for (const image of found) await user.call('DELETE', `${cloud.urls.image}/v2/images/${image.id}`);
+  }
+  if (made.network !== null) await user.call('DELETE', `${cloud.urls.network}/v2.0/networks/${made.network}`);
+}
+
+/** Runs the four jobs on `cloud`; `bare` is its extra compute service without service tokens. */
+async function runJobs(cloud: DemoCloud, bareCompute: string, prefix: string, text: boolean, made: Parameters<typeof cleanUp>[2]): Promise<JobReport[]> {
+  const { user } = cloud;
+  made.network = (await user.call('POST', `${cloud.urls.network}/v2.0/networks`, { network: { name: `${prefix}-net` } })).body.network.id as string;
+  await user.call('POST', `${cloud.urls.network}/v2.0/subnets`, { subnet: { network_id: made.network, cidr: '10.0.0.0/24', ip_version: 4 } });
+  made.images.push(`${prefix}-image`);
+  const image = (await user.call('POST', `${cloud.urls.image}/v2/images`, { name: `${prefix}-image`, disk_format: 'raw', container_format: 'bare' })).body.id as string;
+  await user.call('PUT', `${cloud.urls.image}/v2/images/${image}/file`, 'baton demo disk image');
+  const seed = { network: made.network, image };
+  // The new compute service authenticates its own user on its first request: done here, not while booting.
+  await user.call('GET', `${bareCompute}/flavors`);
+
+  const label = (spec: (typeof JOBS)[number]) => `${spec.job} ${spec.serviceTokens ? 'with' : 'without'}`;
+  // One boot at a time, those without service tokens first: on a busy machine, requests that
+  // carry only the user's token must not queue behind others until it expires.
+  const servers: { compute: string; id: string }[] = [];
+  for (const i of [2, 3, 0, 1]) {
+    const spec = JOBS[i] as (typeof JOBS)[number];
+    const compute = spec.serviceTokens ? cloud.urls.compute : bareCompute;
+    const id = await bootServer(user, compute, seed, `${prefix}-${label(spec).replace(' ', '-')}`);
+    made.servers.push({ compute, id });
+    servers[i] = { compute, id };
+  }
+  const bars = text ? new cliProgress.MultiBar({ format: '  {job} [{bar}] {percentage}%', hideCursor: false, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic) : null;
+  try {
+    return await Promise.all(
+      JOBS.map((spec, i) => {
+        const snapshotName = `${prefix}-snapshot-${spec.serviceTokens ? 'with' : 'without'}`;
+        if (spec.job === 'snapshot') made.images.push(snapshotName);
+        const bar = bars?.create(100, 0, { job: `${label(spec)} service tokens`.padEnd(36) }) ?? null;
+        const server = servers[i] as { compute: string; id: string };
+        return runJob(user, server.compute, server.id, spec, snapshotName, bar);
+      }),
+    );
+  } finally {
+    bars?.stop();
+  }
+}
+
 async function runDemo(options: DemoOptions): Promise<boolean> {
   const text = options.format === 'text';
   const say = (line: string): void => {
     if (text) process.stdout.write(`${line}\n`);
   };
-  const lifetime = options.tokenLifetime;
-  const ownDir = options.dataDir === undefined;
-  const dataDir = ownDir ? mkdtempSync(join(tmpdir(), 'baton-demo-')) : resolve(options.dataDir as string);
-  // A `baton up` cloud issues hour-long tokens and its files would be rewritten under it.
-  if (!ownDir && existsSync(join(dataDir, 'clouds.yaml'))) {
-    throw new CommandError(`baton demo: ${dataDir} holds a cloud from baton up; the demo needs its own short-lived tokens: run it without --data-dir or with an empty directory`, 2);
-  }
-  // The children read these through their config loaders (OS_<GROUP>__<OPTION>).
-  process.env.OS_TOKEN__EXPIRATION = String(lifetime);
-  process.env.OS_COMPUTE__LIVE_MIGRATION_DURATION = String(lifetime + 5);
-  process.env.OS_COMPUTE__SNAPSHOT_DURATION = String(lifetime + 5);
-  process.env.OS_COMPUTE__SPAWN_DURATION = '0.5';
-  const ports: Record<string, number> = { identity: await freePort() };
-  for (const spec of CLOUD_SERVICES) ports[spec.name] = await freePort();
-  say(`Starting identity, compute, block-storage, image and network in ${dataDir} (user tokens live ${lifetime} s)…`);
-  const cloud = await startCloud({ dataDir, host: '127.0.0.1', ports, onOutput: (s, l) => process.env.BATON_DEMO_DEBUG ? process.stderr.write(`[${s}] ${l}\n`) : undefined });
+  const debug = process.env.BATON_DEMO_DEBUG !== undefined;
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const up = dataDir === undefined ? undefined : await findUpCloud(dataDir, options.dataDir as string);
+  const scratch = mkdtempSync(join(tmpdir(), 'baton-demo-'));
   const reports: JobReport[] = [];
+  let cleanedUp = true;
   try {
-    const user = new DemoUser(cloud, cloud.demoPassword);
-    const compute = `${cloud.endpoints.compute}/v2.1`;
-    const network = (await user.call('POST', `${cloud.endpoints.network}/v2.0/networks`, { network: { name: 'demo-net' } })).body.network.id as string;
-    await user.call('POST', `${cloud.endpoints.network}/v2.0/subnets`, { subnet: { network_id: network, cidr: '10.0.0.0/24', ip_version: 4 } });
-    const image = (await user.call('POST', `${cloud.endpoints.image}/v2/images`, { name: 'demo-image', disk_format: 'raw', container_format: 'bare' })).body.id as string;
-    await user.call('PUT', `${cloud.endpoints.image}/v2/images/${image}/file`, 'baton demo disk image');
-    const seed = { network, image };
-    const bar = (): cliProgress.SingleBar | null =>
-      text ? new cliProgress.SingleBar({ format: '  {job} [{bar}] {percentage}%', hideCursor: false, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic) : null;
-
-    say('\n1. compute sends its service token ([service_user] send_service_user_token = true):');
-    const withTokens = await bootServer(user, compute, seed, 'demo-with-service-tokens');
-    reports.push(await runJob(user, compute, withTokens, 'live-migration', true, bar()));
-    reports.push(await runJob(user, compute, withTokens, 'snapshot', true, bar()));
-
-    say('\n2. the same jobs on a compute service with send_service_user_token = false:');
-    const bare = await startCompute({
-      files: [join(dataDir, 'nova.conf')],
-      port: 0,
-      env: {
-        ...process.env,
-        OS_SERVICE_USER__SEND_SERVICE_USER_TOKEN: 'false',
-        OS_DATABASE__CONNECTION: `sqlite:///${join(dataDir, 'nova-without-service-token.db')}`,
-        OS_COMPUTE__WORKER_NAME: 'demo-without-service-token',
-      },
-      log: () => undefined,
-      logger: createSilentLogger(),
-    });
+    let cloud: DemoCloud;
+    if (up !== undefined) {
+      cloud = up;
+      say(`Using the baton up cloud in ${dataDir} (user tokens live ${cloud.tokenLifetime} s); what the demo makes there is deleted afterwards.`);
+    } else {
+      const own = dataDir ?? join(scratch, 'cloud');
+      say(`Starting identity, compute, block-storage, image and network in ${own} (user tokens live ${options.tokenLifetime} s)…`);
+      cloud = await startOwnCloud(own, options.tokenLifetime, debug);
+    }
+    let bare: RunningService | undefined;
+    const made: Parameters<typeof cleanUp>[2] = { servers: [], images: [], network: null };
     try {
-      const bareCompute = `${bare.url}/v2.1`;
-      const server = await bootServer(user, bareCompute, seed, 'demo-without-service-tokens');
-      reports.push(await runJob(user, bareCompute, server, 'snapshot', false, bar()));
-      reports.push(await runJob(user, bareCompute, server, 'live-migration', false, bar()));
+      // A second compute service on the same nova.conf, its own database, and no service token.
+      bare = await startCompute({
+        files: [cloud.novaConf],
+        port: 0,
+        env: {
+          ...process.env,
+          OS_SERVICE_USER__SEND_SERVICE_USER_TOKEN: 'false',
+          OS_DATABASE__CONNECTION: `sqlite:///${join(scratch, 'nova-without-service-token.db')}`,
+          OS_COMPUTE__WORKER_NAME: 'demo-without-service-token',
+        },
+        log: (line) => (debug ? process.stderr.write(`[compute without service token] ${line}\n`) : undefined),
+        ...(debug ? {} : { logger: createSilentLogger() }),
+      });
+      say('\nThe same live migration and snapshot, each on its own server, on compute services that send their service token ([service_user] send_service_user_token = true) and that do not (false):');
+      reports.push(...(await runJobs(cloud, `${bare.url}/v2.1`, `baton-demo-${randomBytes(3).toString('hex')}`, text, made)));
     } finally {
-      await bare.close();
+      // A failed clean-up is reported, and never hides why the demo stopped.
+      if (cloud.kind === 'up') {
+        await cleanUp(cloud.user, cloud, made).catch((error: unknown) => {
+          cleanedUp = false;
+          process.stderr.write(`baton demo: could not delete everything it made in the cloud: ${(error as Error).message}\n`);
+        });
+      }
+      await bare?.close();
+      await cloud.stop();
     }
   } finally {
-    await cloud.stop();
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const ok = reports.every((r) => r.expected);
+  const ok = cleanedUp && reports.every((r) => r.expected);
   if (text) {
     for (const report of reports) printTimeline(report);
     say(ok ? '\nEverything behaved as described: with service tokens the jobs outlived the user token; without, they failed and said why.' : '\nSomething did not behave as described (see above).');
   } else {
-    process.stdout.write(`${JSON.stringify({ ok, tokenLifetimeSeconds: lifetime, jobs: reports }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok, tokenLifetimeSeconds: up?.tokenLifetime ?? options.tokenLifetime, jobs: reports }, null, 2)}\n`);
   }
   return ok;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  // Below ~10 s a token can expire while a busy machine is still validating it.
-  if (!Number.isInteger(n) || n < 10 || n > 600) throw new CommandError('baton demo: --token-lifetime must be an integer from 10 to 600', 2);
-  return n;
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('start a cloud and run a live migration and a snapshot that outlive the user token, with and without service tokens')
-    .option('--data-dir <dir>', 'keep the demo cloud here (an empty directory, not one of baton up) instead of a temporary directory removed afterwards')
+    .description('run a live migration and a snapshot that outlive the user token, with and without service tokens, on a running `baton up --token-lifetime N` cloud or on its own')
+    .option('--data-dir <dir>', 'the data directory of a running `baton up --token-lifetime N` cloud to use (left running, what the demo makes deleted); a directory without one keeps the demo\'s own cloud instead of a temporary directory removed afterwards')
     .option('--format <format>', 'text (progress bars and timelines) or json', 'text')
-    .option('--token-lifetime <seconds>', 'user token lifetime ([token] expiration) for the demo cloud', positiveInt, 15)
+    .option('--token-lifetime <seconds>', 'user token lifetime ([token] expiration) of the demo\'s own cloud; a baton up cloud keeps its own', parseTokenLifetime, 15)
     .action(async (options: DemoOptions) => {
       if (options.format !== 'text' && options.format !== 'json') throw new CommandError('baton demo: --format must be text or json', 2);
       const ok = await runDemo(options);

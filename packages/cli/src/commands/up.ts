@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { setIniValues, type IniSetting } from '@baton/config';
 import { IdentityService, NotFoundError } from '@baton/identity';
 import { assertPortFree, parsePort } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
@@ -52,8 +53,12 @@ export interface CloudOptions {
   readonly host: string;
   /** Ports by service name ('identity', 'compute', …); missing ones take the defaults. */
   readonly ports: Readonly<Record<string, number>>;
+  /** User token lifetime written to keystone.conf `[token] expiration` (and job durations to nova.conf). */
+  readonly tokenLifetime?: number;
   /** Where the children's output goes, line by line. */
   readonly onOutput?: (service: string, line: string) => void;
+  /** Where the lines saying which options of an existing file were updated go (stderr by default). */
+  readonly onNotice?: (line: string) => void;
 }
 
 export interface RunningCloud {
@@ -98,16 +103,37 @@ function secretsOf(dataDir: string): Secrets {
   return secrets;
 }
 
-const HEADER = '# Written by `baton up` on every start (edits are overwritten); the data it names is kept.';
+const HEADER = '# Written by `baton up` when missing. Later starts keep your edits and set only what their flags decide (state_path, identity URLs, --token-lifetime).';
 
-function keystoneConf(dataDir: string): string {
-  return `${HEADER}\n[DEFAULT]\nstate_path = ${dataDir}\n`;
+/** Shortest and longest `--token-lifetime`: below ~10 s a token can expire while a busy machine is still validating it. */
+export const TOKEN_LIFETIME_RANGE = { min: 10, max: 600 } as const;
+
+/** How much longer than a user token a live migration and a snapshot take on a `--token-lifetime` cloud. */
+export const JOB_MARGIN_SECONDS = 5;
+
+function keystoneSettings(dataDir: string, tokenLifetime: number | undefined): IniSetting[] {
+  return [
+    { section: 'DEFAULT', key: 'state_path', value: dataDir },
+    ...(tokenLifetime === undefined ? [] : [{ section: 'token', key: 'expiration', value: String(tokenLifetime) }]),
+  ];
 }
 
-function serviceConf(dataDir: string, authUrl: string, user: string, password: string): string {
+/** What up's flags decide in a service's file; everything else there is the operator's. */
+function serviceSettings(spec: CloudServiceSpec, dataDir: string, authUrl: string, tokenLifetime: number | undefined): IniSetting[] {
+  const jobs = tokenLifetime === undefined || spec.name !== 'compute' ? [] : ['live_migration_duration', 'snapshot_duration'];
+  return [
+    { section: 'DEFAULT', key: 'state_path', value: dataDir },
+    { section: 'keystone_authtoken', key: 'www_authenticate_uri', value: authUrl },
+    { section: 'keystone_authtoken', key: 'auth_url', value: authUrl },
+    { section: 'service_user', key: 'auth_url', value: authUrl },
+    // Jobs that outlive a user token, so they show what service tokens are for.
+    ...jobs.map((key) => ({ section: 'compute', key, value: String((tokenLifetime ?? 0) + JOB_MARGIN_SECONDS) })),
+  ];
+}
+
+function serviceConf(user: string, password: string): string {
   const credentials = [
     'auth_type = password',
-    `auth_url = ${authUrl}`,
     `username = ${user}`,
     `password = ${password}`,
     'user_domain_name = Default',
@@ -117,10 +143,8 @@ function serviceConf(dataDir: string, authUrl: string, user: string, password: s
   return [
     HEADER,
     '[DEFAULT]',
-    `state_path = ${dataDir}`,
     '',
     '[keystone_authtoken]',
-    `www_authenticate_uri = ${authUrl}`,
     ...credentials,
     'service_token_roles = service',
     'service_token_roles_required = true',
@@ -130,6 +154,21 @@ function serviceConf(dataDir: string, authUrl: string, user: string, password: s
     ...credentials,
     '',
   ].join('\n');
+}
+
+/**
+ * Writes `template` when the file is missing; either way applies `settings` in place, so an
+ * operator's edits to every other option survive a restart. Says what it changed in a file that existed.
+ */
+function writeConfig(path: string, template: string, settings: readonly IniSetting[], notice: (line: string) => void): void {
+  const existed = existsSync(path);
+  const { text, changes } = setIniValues(existed ? readFileSync(path, 'utf8') : template, path, settings);
+  if (existed && changes.length === 0) return;
+  writeFileSync(path, text, { mode: 0o600 });
+  if (!existed) return;
+  for (const change of changes) {
+    notice(`baton up: ${path}: [${change.section}] ${change.key} = ${change.value} (was ${change.previous ?? 'unset'})`);
+  }
 }
 
 async function findOr<T>(find: () => Promise<T>, create: () => Promise<T>): Promise<T> {
@@ -246,7 +285,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = secretsOf(dataDir);
   const keystone = join(dataDir, 'keystone.conf');
-  writeFileSync(keystone, keystoneConf(dataDir), { mode: 0o600 });
+  const notice = options.onNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
+  writeConfig(keystone, `${HEADER}\n[DEFAULT]\n`, keystoneSettings(dataDir, options.tokenLifetime), notice);
   fernetSetup([keystone]);
   await runBootstrap([keystone], {
     bootstrapPassword: secrets.admin,
@@ -261,7 +301,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   });
   await seedIdentity(keystone, secrets, Object.fromEntries(CLOUD_SERVICES.map((spec) => [spec.name, root(spec.name)])));
   for (const spec of CLOUD_SERVICES) {
-    writeFileSync(join(dataDir, spec.file), serviceConf(dataDir, authUrl, spec.user, secrets.services[spec.user] ?? ''), { mode: 0o600 });
+    writeConfig(join(dataDir, spec.file), serviceConf(spec.user, secrets.services[spec.user] ?? ''), serviceSettings(spec, dataDir, authUrl, options.tokenLifetime), notice);
   }
 
   const onOutput = options.onOutput ?? ((service: string, line: string) => process.stderr.write(`[${service}] ${line}\n`));
@@ -346,7 +386,17 @@ function writeClientFiles(dataDir: string, authUrl: string, secrets: Secrets): v
 interface UpOptions {
   dataDir: string;
   host: string;
-  [port: string]: string | number;
+  tokenLifetime?: number;
+  [port: string]: string | number | undefined;
+}
+
+/** Commander's parser for --token-lifetime (its message becomes "option … argument … is invalid", exit 2). */
+export function parseTokenLifetime(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < TOKEN_LIFETIME_RANGE.min || n > TOKEN_LIFETIME_RANGE.max) {
+    throw new InvalidArgumentError(`expected an integer from ${TOKEN_LIFETIME_RANGE.min} to ${TOKEN_LIFETIME_RANGE.max}.`);
+  }
+  return n;
 }
 
 function camel(name: string): string {
@@ -360,7 +410,12 @@ export function registerUp(program: Command): void {
     .option('--data-dir <dir>', 'where the config files, keys and databases live', '.baton')
     .option('--host <address>', 'address every service listens on', '127.0.0.1')
     .option('--port <port>', `identity port (same as --identity-port; default ${IDENTITY_DEFAULT_PORT})`, parsePort)
-    .option('--identity-port <port>', `identity port (default ${IDENTITY_DEFAULT_PORT})`, parsePort);
+    .option('--identity-port <port>', `identity port (default ${IDENTITY_DEFAULT_PORT})`, parsePort)
+    .option(
+      '--token-lifetime <seconds>',
+      `short user tokens for watching jobs outlive them (baton demo --data-dir): keystone.conf [token] expiration, and nova.conf [compute] live_migration_duration and snapshot_duration ${JOB_MARGIN_SECONDS} s longer (${TOKEN_LIFETIME_RANGE.min}-${TOKEN_LIFETIME_RANGE.max}; unset keeps the files' values, 3600 s on a new cloud)`,
+      parseTokenLifetime,
+    );
   for (const spec of CLOUD_SERVICES) command.option(`--${spec.name}-port <port>`, `${spec.name} port (default ${spec.defaultPort})`, parsePort);
   command.action(async (options: UpOptions) => {
     const ports: Record<string, number> = {};
@@ -368,7 +423,7 @@ export function registerUp(program: Command): void {
       const value = options[`${camel(name)}Port`] ?? (name === 'identity' ? options.port : undefined);
       if (typeof value === 'number') ports[name] = value;
     }
-    const cloud = await startCloud({ dataDir: options.dataDir, host: options.host, ports });
+    const cloud = await startCloud({ dataDir: options.dataDir, host: options.host, ports, ...(options.tokenLifetime === undefined ? {} : { tokenLifetime: options.tokenLifetime }) });
     const clouds = join(cloud.dataDir, 'clouds.yaml');
     process.stdout.write(
       [

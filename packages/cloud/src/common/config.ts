@@ -20,7 +20,8 @@ import type { ServiceUser } from './inter-service.ts';
 
 /** A start-up problem in a service's configuration, prefixed with the file it is in. */
 export class ServiceConfigError extends Error {
-  readonly code = 'ERR_CLOUD_CONFIG';
+  static readonly code = 'ERR_CLOUD_CONFIG';
+  readonly code = ServiceConfigError.code;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ServiceConfigError';

@@ -80,7 +80,8 @@ export interface CallInit {
 
 /** A call that answered >= 400 or got no answer; `call` is what the listener was given. */
 export class InterServiceError extends Error {
-  readonly code = 'ERR_CLOUD_INTER_SERVICE';
+  static readonly code = 'ERR_CLOUD_INTER_SERVICE';
+  readonly code = InterServiceError.code;
   constructor(
     readonly call: CallRecord,
     options?: { cause?: unknown },

@@ -7,6 +7,7 @@ import type { ComputeConfig } from './config.ts';
 import { describeFault } from './faults.ts';
 import type { JobHttp, JobHttpFactory } from './job-http.ts';
 import { portsOf, type InstancePort, type InstanceStore } from './instances.ts';
+import { fromDbBoolean, toDbBoolean } from '@baton/storage';
 
 /** The catalog type compute calls for volumes (cinder's v3 API). */
 export const BLOCK_STORAGE = 'block-storage';
@@ -126,7 +127,7 @@ export function buildJob(deps: ComputeJobDeps): JobDefinition<BuildParams> {
           await http.asUser(BLOCK_STORAGE, `/attachments/${attachmentId}/action`, { method: 'POST', json: { 'os-complete': null }, headers: VOLUME_API });
           await instances.addAttachment({
             instance_id: ctx.job.instanceId, volume_id: volumeId, attachment_id: attachmentId, device: '/dev/vda', boot: 1,
-            delete_on_termination: bdm.deleteOnTermination ? 1 : 0, created_at: Date.now(),
+            delete_on_termination: toDbBoolean(bdm.deleteOnTermination), created_at: Date.now(),
           });
           return { volumeId, attachmentId };
         },
@@ -315,7 +316,7 @@ export function deleteJob(deps: ComputeJobDeps): JobDefinition {
           const http = deps.http.for(ctx);
           for (const attachment of await instances.attachments(ctx.job.instanceId)) {
             await http.asUser(BLOCK_STORAGE, `/attachments/${attachment.attachment_id}`, { method: 'DELETE', headers: VOLUME_API, raiseError: false });
-            if (attachment.delete_on_termination === 1) {
+            if (fromDbBoolean(attachment.delete_on_termination)) {
               await http.asUser(BLOCK_STORAGE, `/volumes/${attachment.volume_id}`, { method: 'DELETE', headers: VOLUME_API, raiseError: false });
             }
             await instances.removeAttachment(ctx.job.instanceId, attachment.volume_id);

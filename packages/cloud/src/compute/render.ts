@@ -4,6 +4,7 @@ import { findFlavor, renderFlavor } from './flavors.ts';
 import { portsOf, type Instance, type VolumeAttachment } from './instances.ts';
 import type { InstanceActionTable } from './storage.ts';
 import type { Selectable } from 'kysely';
+import { fromDbBoolean } from '@baton/storage';
 
 export type InstanceAction = Selectable<InstanceActionTable>;
 
@@ -73,7 +74,7 @@ export function renderServer(instance: Instance, attachments: readonly VolumeAtt
     'OS-EXT-STS:power_state': instance.vm_state === 'active' ? 1 : 0,
     'OS-SRV-USG:launched_at': instance.vm_state === 'building' ? null : iso(instance.created_at),
     'OS-SRV-USG:terminated_at': null,
-    'os-extended-volumes:volumes_attached': attachments.map((a) => ({ id: a.volume_id, delete_on_termination: a.delete_on_termination === 1 })),
+    'os-extended-volumes:volumes_attached': attachments.map((a) => ({ id: a.volume_id, delete_on_termination: fromDbBoolean(a.delete_on_termination) })),
     locked: false,
     description: null,
     tags: [],
@@ -95,7 +96,7 @@ export function renderAttachment(attachment: VolumeAttachment): Record<string, u
     serverId: attachment.instance_id,
     device: attachment.device,
     attachment_id: attachment.attachment_id,
-    delete_on_termination: attachment.delete_on_termination === 1,
+    delete_on_termination: fromDbBoolean(attachment.delete_on_termination),
     tag: null,
   };
 }

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import { BadRequestError, CloudError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError } from '../common/errors.ts';
 import type { ImageDatabase, ImageRow, ImageStatus, ImageVisibility } from './storage.ts';
-import { ImageSizeLimitExceeded, type FilesystemStore } from './store.ts';
+import type { FilesystemStore } from './store.ts';
+import { toDbBoolean } from '@baton/storage';
 
 export interface ImageCaller {
   projectId: string;
@@ -155,8 +156,8 @@ export class ImageManager {
       checksum: null,
       os_hash_algo: null,
       os_hash_value: null,
-      protected: core.protected === true ? 1 : 0,
-      os_hidden: core.os_hidden === true ? 1 : 0,
+      protected: toDbBoolean(core.protected === true),
+      os_hidden: toDbBoolean(core.os_hidden === true),
       properties: JSON.stringify(properties),
       tags: JSON.stringify([...new Set(core.tags ?? [])]),
       created_at: stamp,
@@ -191,7 +192,7 @@ export class ImageManager {
       const value = filters[key];
       if (value !== undefined) query = query.where(key, '=', value);
     }
-    if (filters.os_hidden !== undefined) query = query.where('os_hidden', '=', filters.os_hidden ? 1 : 0);
+    if (filters.os_hidden !== undefined) query = query.where('os_hidden', '=', toDbBoolean(filters.os_hidden));
     const rows = await query.orderBy(filters.sortKey, filters.sortDir).orderBy('id', filters.sortDir).execute();
     let images = rows.map(toImage).filter(
       (image) =>
@@ -226,8 +227,8 @@ export class ImageManager {
         ...(core.container_format !== undefined ? { container_format: core.container_format } : {}),
         ...(core.min_disk !== undefined ? { min_disk: core.min_disk } : {}),
         ...(core.min_ram !== undefined ? { min_ram: core.min_ram } : {}),
-        ...(core.protected !== undefined ? { protected: core.protected ? 1 : 0 } : {}),
-        ...(core.os_hidden !== undefined ? { os_hidden: core.os_hidden ? 1 : 0 } : {}),
+        ...(core.protected !== undefined ? { protected: toDbBoolean(core.protected) } : {}),
+        ...(core.os_hidden !== undefined ? { os_hidden: toDbBoolean(core.os_hidden) } : {}),
         ...(core.tags !== undefined ? { tags: JSON.stringify([...new Set(core.tags)]) } : {}),
         properties: JSON.stringify(merged),
         updated_at: now(),
@@ -300,9 +301,8 @@ export class ImageManager {
     } catch (error) {
       // glance restores the image to queued when the data was refused or the client went away,
       // and kills it when the store itself failed.
-      const refused = error instanceof ImageSizeLimitExceeded || error instanceof CloudError || isClientAbort(error);
+      const refused = error instanceof CloudError || isClientAbort(error);
       await this.#db.updateTable('image').set({ status: refused ? 'queued' : 'killed', updated_at: now() }).where('id', '=', image.id).execute();
-      if (error instanceof ImageSizeLimitExceeded) throw new PayloadTooLargeError(error.message);
       throw error;
     }
     const activated = await this.#db

@@ -8,6 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PayloadTooLargeError } from '../common/errors.ts';
 
 export interface StoredData {
   size: number;
@@ -16,11 +17,10 @@ export interface StoredData {
   hashValue: string;
 }
 
-/** The data grew past `image_size_cap` while it was being received. */
-export class ImageSizeLimitExceeded extends Error {
+/** The data grew past `image_size_cap` while it was being received (413, as glance answers). */
+export class ImageSizeLimitExceeded extends PayloadTooLargeError {
   constructor(readonly limit: number) {
     super(`Image exceeds the image_size_cap of ${limit} bytes.`);
-    this.name = 'ImageSizeLimitExceeded';
   }
 }
 

@@ -7,6 +7,7 @@ import { LeaseLostError } from './errors.ts';
 import type { JobCallTable, JobDb, JobState, JobTable } from './schema.ts';
 import type { CallRecord } from '../common/inter-service.ts';
 import type { JobCredentials, JobFault, JobRecord, NewJob, RecordedCall, RecordedStep } from './types.ts';
+import { fromDbBoolean, toDbBoolean } from '@baton/storage';
 
 export interface Lease {
   readonly owner: string;
@@ -49,8 +50,8 @@ function toCall(row: Selectable<JobCallTable>): RecordedCall {
     method: row.method,
     path: row.path,
     as: row.caller === 'service' ? 'service' : 'user',
-    userTokenExpired: Number(row.user_token_expired) === 1,
-    serviceToken: Number(row.service_token) === 1,
+    userTokenExpired: fromDbBoolean(row.user_token_expired),
+    serviceToken: fromDbBoolean(row.service_token),
     status: row.status,
     requestId: row.request_id,
     error: row.error,
@@ -245,8 +246,8 @@ export class JobStore {
         method: call.method,
         path: call.path,
         caller: call.as,
-        user_token_expired: call.userTokenExpired ? 1 : 0,
-        service_token: call.serviceToken ? 1 : 0,
+        user_token_expired: toDbBoolean(call.userTokenExpired),
+        service_token: toDbBoolean(call.serviceToken),
         status: call.status,
         request_id: call.requestId,
         error: call.error,

@@ -17,6 +17,7 @@ import {
   type Cidr,
 } from './ipv4.ts';
 import type { NetworkDatabase, NetworkRow, SubnetRow } from './storage.ts';
+import { fromDbBoolean, toDbBoolean } from '@baton/storage';
 
 export interface NetworkCaller {
   projectId: string;
@@ -84,7 +85,7 @@ export class NetworkManager {
       name: input.name ?? '',
       description: input.description ?? '',
       admin_state_up: input.admin_state_up === false ? 0 : 1,
-      shared: input.shared === true ? 1 : 0,
+      shared: toDbBoolean(input.shared === true),
       mtu,
       created_at: stamp,
       updated_at: stamp,
@@ -97,7 +98,7 @@ export class NetworkManager {
   // GET /v2.0/networks/{network_id}
   async getNetwork(caller: NetworkCaller, networkId: string): Promise<Network> {
     const row = await this.#db.selectFrom('network').selectAll().where('id', '=', networkId).executeTakeFirst();
-    if (row === undefined || !(privileged(caller) || row.project_id === caller.projectId || row.shared === 1)) {
+    if (row === undefined || !(privileged(caller) || row.project_id === caller.projectId || fromDbBoolean(row.shared))) {
       throw notFound('Network', networkId);
     }
     return (await this.#withSubnets([row]))[0] as Network;
@@ -122,8 +123,8 @@ export class NetworkManager {
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.admin_state_up !== undefined ? { admin_state_up: input.admin_state_up ? 1 : 0 } : {}),
-        ...(input.shared !== undefined ? { shared: input.shared ? 1 : 0 } : {}),
+        ...(input.admin_state_up !== undefined ? { admin_state_up: toDbBoolean(input.admin_state_up) } : {}),
+        ...(input.shared !== undefined ? { shared: toDbBoolean(input.shared) } : {}),
         ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
         updated_at: timestamp(),
         revision_number: network.revision_number + 1,
@@ -232,7 +233,7 @@ export class NetworkManager {
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.enable_dhcp !== undefined ? { enable_dhcp: input.enable_dhcp ? 1 : 0 } : {}),
+        ...(input.enable_dhcp !== undefined ? { enable_dhcp: toDbBoolean(input.enable_dhcp) } : {}),
         ...(input.dns_nameservers !== undefined ? { dns_nameservers: JSON.stringify(input.dns_nameservers) } : {}),
         updated_at: timestamp(),
         revision_number: subnet.revision_number + 1,
@@ -347,8 +348,8 @@ export function networkAttributes(network: Network): Record<string, unknown> {
     description: network.description,
     project_id: network.project_id,
     tenant_id: network.project_id,
-    shared: network.shared === 1,
-    admin_state_up: network.admin_state_up === 1,
+    shared: fromDbBoolean(network.shared),
+    admin_state_up: fromDbBoolean(network.admin_state_up),
     status: 'ACTIVE',
     mtu: network.mtu,
   };
@@ -365,6 +366,6 @@ export function subnetAttributes(subnet: Subnet): Record<string, unknown> {
     cidr: subnet.cidr,
     ip_version: subnet.ip_version,
     gateway_ip: subnet.gateway_ip,
-    enable_dhcp: subnet.enable_dhcp === 1,
+    enable_dhcp: fromDbBoolean(subnet.enable_dhcp),
   };
 }

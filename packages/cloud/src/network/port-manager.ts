@@ -7,6 +7,7 @@ import { NeutronBadRequest, NeutronConflict, NeutronForbidden, notFound } from '
 import { contains, formatAddress, parseAddress, parseCidr, type AddressRange } from './ipv4.ts';
 import { matches, ownerOf, privileged, timestamp, type Filters, type NetworkCaller, type NetworkManager } from './network-manager.ts';
 import type { NetworkDatabase, PortRow } from './storage.ts';
+import { fromDbBoolean, toDbBoolean } from '@baton/storage';
 
 export interface FixedIp {
   subnet_id?: string;
@@ -37,7 +38,7 @@ const ALLOCATION_ATTEMPTS = 16;
 
 /** A port is ACTIVE once bound to a host for a compute device; DOWN otherwise (no agents here). */
 export function portStatus(port: Selectable<PortRow>): 'ACTIVE' | 'DOWN' {
-  return port.binding_host_id !== '' && port.device_owner.startsWith('compute:') && port.admin_state_up === 1 ? 'ACTIVE' : 'DOWN';
+  return port.binding_host_id !== '' && port.device_owner.startsWith('compute:') && fromDbBoolean(port.admin_state_up) ? 'ACTIVE' : 'DOWN';
 }
 
 export function portAttributes(port: Port): Record<string, unknown> {
@@ -49,7 +50,7 @@ export function portAttributes(port: Port): Record<string, unknown> {
     tenant_id: port.project_id,
     network_id: port.network_id,
     mac_address: port.mac_address,
-    admin_state_up: port.admin_state_up === 1,
+    admin_state_up: fromDbBoolean(port.admin_state_up),
     status: portStatus(port),
     device_id: port.device_id,
     device_owner: port.device_owner,
@@ -126,7 +127,7 @@ export class PortManager {
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.admin_state_up !== undefined ? { admin_state_up: input.admin_state_up ? 1 : 0 } : {}),
+        ...(input.admin_state_up !== undefined ? { admin_state_up: toDbBoolean(input.admin_state_up) } : {}),
         ...(input.device_id !== undefined ? { device_id: input.device_id } : {}),
         ...(input.device_owner !== undefined ? { device_owner: input.device_owner } : {}),
         ...(input['binding:host_id'] !== undefined ? { binding_host_id: input['binding:host_id'] } : {}),

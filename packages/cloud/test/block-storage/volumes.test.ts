@@ -1,6 +1,6 @@
-// The block-storage API against a real identity over real HTTP: volumes and their statuses,
-// the attachments API, and bug 2004555's check that only a service (a valid service token
-// with a service role) may delete an attachment an instance still uses.
+// The block-storage API against a real identity over real HTTP, on SQLite and on PostgreSQL:
+// volumes and their statuses, the attachments API, and bug 2004555's check that only a service
+// (a valid service token with a service role) may delete an attachment an instance still uses.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
 import { startBlockStorage, type RunningService } from '../../src/index.ts';
 import { createSilentLogger } from '@baton/logging';
+import { dropSchema, POSTGRES } from '../image/fixture.ts';
 
 type Json = Record<string, any>;
 
-describe('block-storage: volumes and attachments', () => {
+for (const dialect of ['sqlite', 'postgresql'] as const) describe(`block-storage: volumes and attachments on ${dialect}`, () => {
+  const schema = `baton_cinder_${process.pid}_${Date.now()}`;
   let cloud: CloudIdentity;
   let dir: string;
   let service: RunningService;
@@ -32,7 +34,8 @@ describe('block-storage: volumes and attachments', () => {
   before(async () => {
     cloud = await startCloudIdentity();
     dir = mkdtempSync(join(tmpdir(), 'baton-block-storage-'));
-    configPath = writeConfig('cinder.conf', '[block_storage]\nmax_volume_size = 50\navailability_zone = zone-a\n');
+    const database = dialect === 'sqlite' ? '' : `[database]\nconnection = ${POSTGRES}?schema=${schema}\n`;
+    configPath = writeConfig('cinder.conf', `${database}[block_storage]\nmax_volume_size = 50\navailability_zone = zone-a\n`);
     service = await startBlockStorage({ files: [configPath], port: 0, log: () => undefined, logger: createSilentLogger() });
     const slowConfig = writeConfig('slow.conf', `[database]\nconnection = sqlite:///${join(dir, 'slow.db')}\n[block_storage]\ncreate_delay = 60\n`);
     slow = await startBlockStorage({ files: [slowConfig], port: 0, log: () => undefined, logger: createSilentLogger() });
@@ -47,6 +50,7 @@ describe('block-storage: volumes and attachments', () => {
     await slow?.close();
     await cloud?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (dialect === 'postgresql') await dropSchema(schema);
   });
 
   const call = async (method: string, path: string, options: { token?: string; service?: string; body?: unknown; version?: string; base?: string } = {}) => {

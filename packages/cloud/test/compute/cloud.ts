@@ -4,8 +4,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
+import { startBatonCommand, startCloudIdentity, type CloudIdentity, type Running } from '@baton/test-support';
 import { startBlockStorage, startCompute, type RunningService } from '../../src/index.ts';
 import { startImage } from '../../src/image/service.ts';
 import { startNetwork } from '../../src/network/service.ts';
@@ -17,8 +18,8 @@ export interface TestCloud {
   readonly identity: CloudIdentity;
   readonly dir: string;
   readonly urls: { readonly blockStorage: string; readonly image: string; readonly network: string };
-  /** Writes a nova.conf on its own database; `compute` is its [compute] section body. */
-  writeComputeConf(name: string, options?: { sendServiceToken?: boolean; compute?: string }): Promise<string>;
+  /** Writes a nova.conf on its own database (or `connection`); `compute` is its [compute] section body. */
+  writeComputeConf(name: string, options?: { sendServiceToken?: boolean; compute?: string; connection?: string }): Promise<string>;
   /** Starts a compute service in this process on the conf `writeComputeConf` writes. */
   startCompute(name: string, options?: { sendServiceToken?: boolean; compute?: string; register?: boolean }): Promise<{ service: RunningService; conf: string }>;
   call(method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json; headers: Headers }>;
@@ -69,7 +70,7 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
     const writeComputeConf: TestCloud['writeComputeConf'] = (name, computeOptions = {}) =>
       writeConf(
         `${name}.conf`,
-        `[database]\nconnection = sqlite:///${join(dir, `${name}.db`)}\n[compute]\n${computeOptions.compute ?? ''}\n`,
+        `[database]\nconnection = ${computeOptions.connection ?? `sqlite:///${join(dir, `${name}.db`)}`}\n[compute]\n${computeOptions.compute ?? ''}\n`,
         computeOptions.sendServiceToken ?? true,
       );
     return {
@@ -128,4 +129,29 @@ export async function waitForServer(cloud: TestCloud, url: string, token: () => 
     if (Date.now() > deadline) throw new Error(`server never reached the state: ${JSON.stringify(body)}`);
     await sleep(200);
   }
+}
+
+/**
+ * One test cloud for the calling test file (started in `before`) and the `baton compute serve`
+ * processes its tests start, all stopped in `after`. `extraCleanup` runs last.
+ */
+export function testCloudPerFile(extraCleanup: () => Promise<void> = async () => undefined): { cloud: () => TestCloud; serveCompute(conf: string): Promise<Running> } {
+  let cloud: TestCloud | undefined;
+  const running: Running[] = [];
+  before(async () => {
+    cloud = await startTestCloud();
+  });
+  after(async () => {
+    for (const process of running) await process.stop();
+    await cloud?.close();
+    await extraCleanup();
+  });
+  return {
+    cloud: () => cloud as TestCloud,
+    async serveCompute(conf) {
+      const service = await startBatonCommand(['compute', 'serve', '--config', conf, '--port', '0']);
+      running.push(service);
+      return service;
+    },
+  };
 }

@@ -2,29 +2,21 @@
 // again on the same nova.conf: the job resumes from its last finished step and completes,
 // with nothing lost and nothing done twice (one destination attachment, one port).
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBatonCommand, type Running } from '@baton/test-support';
-import { LIVE_MIGRATION_EVENTS, startTestCloud, waitForServer, type Json, type TestCloud } from './cloud.ts';
+import type { Running } from '@baton/test-support';
+import { LIVE_MIGRATION_EVENTS, testCloudPerFile, waitForServer, type Json } from './cloud.ts';
 
-let cloud: TestCloud;
-const running: Running[] = [];
-before(async () => {
-  cloud = await startTestCloud();
-});
-after(async () => {
-  for (const process of running) await process.stop();
-  await cloud?.close();
-});
+const shared = testCloudPerFile();
 
 it('kill -9 of compute mid-migration: the restarted service resumes the job, nothing done twice', async () => {
+  const cloud = shared.cloud();
   const demo = async (): Promise<string> => (await cloud.identity.issue('demo')).token;
   const admin = async (): Promise<string> => (await cloud.identity.issue('admin')).token;
   const seeded = await cloud.seed(await demo());
   const conf = await cloud.writeComputeConf('nova', { compute: 'spawn_duration = 0.2\nlive_migration_duration = 8\nworker_name = compute-a\n' });
-  const serve = (): Promise<Running> => startBatonCommand(['compute', 'serve', '--config', conf, '--port', '0']);
+  const serve = (): Promise<Running> => shared.serveCompute(conf);
   const first = await serve();
-  running.push(first);
   let url = `${first.url}/v2.1/servers`;
   const created = await cloud.call('POST', url, await demo(), { server: { name: 'vm', imageRef: seeded.imageId, flavorRef: '1', networks: [{ uuid: seeded.networkId }] } });
   const id = created.body.server.id as string;
@@ -53,7 +45,6 @@ it('kill -9 of compute mid-migration: the restarted service resumes the job, not
   await new Promise((resolve) => first.child.once('exit', resolve));
 
   const second = await serve();
-  running.push(second);
   url = `${second.url}/v2.1/servers`;
   const done = await waitForServer(cloud, `${url}/${id}`, admin, (s) => s['OS-EXT-STS:task_state'] === null || s.status === 'ERROR');
   assert.equal(done.status, 'ACTIVE', JSON.stringify(done.fault));

@@ -1,9 +1,10 @@
 // Application credentials and the roles each one delegates.
+import { fromDbBoolean } from '@baton/storage';
 import type { Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { ApplicationCredentialTable } from '../schema.ts';
 import type { ApplicationCredential, ApplicationCredentialDriver } from '../types.ts';
-import { type DriverContext, duplicateName, storing, toBool } from './shared.ts';
+import { type DriverContext, duplicateName, storing } from './shared.ts';
 
 // Keystone's kind name, capitalised as in its ApplicationCredentialNotFound.
 const KIND = 'Application Credential';
@@ -95,7 +96,7 @@ export class SqlApplicationCredentialDriver implements ApplicationCredentialDriv
       description: row.description,
       secretHash: row.secret_hash,
       expiresAt: row.expires_at,
-      unrestricted: toBool(row.unrestricted),
+      unrestricted: fromDbBoolean(row.unrestricted),
       roleIds: roles.get(row.id) ?? [],
     }));
   }

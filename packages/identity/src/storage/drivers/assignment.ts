@@ -1,5 +1,6 @@
 // Roles, implied-role rules and role assignments. Global roles store Keystone's
 // '<<null>>' sentinel as domain_id so (name, domain_id) is unique on every database.
+import { fromDbBoolean } from '@baton/storage';
 import type { Insertable, Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import { NULL_DOMAIN_ID, type AssignmentTable, type RoleTable } from '../schema.ts';
@@ -19,7 +20,6 @@ import {
   parseExtra,
   serializeExtra,
   storing,
-  toBool,
 } from './shared.ts';
 
 function roleFromRow(row: Selectable<RoleTable>): Role {
@@ -48,7 +48,7 @@ function assignmentFromRow(row: Selectable<AssignmentTable>): Assignment {
     actorId: row.actor_id,
     targetId: row.target_id,
     roleId: row.role_id,
-    inherited: toBool(row.inherited),
+    inherited: fromDbBoolean(row.inherited),
   };
 }
 

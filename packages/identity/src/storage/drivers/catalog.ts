@@ -1,9 +1,10 @@
 // Regions, services and endpoints.
+import { fromDbBoolean } from '@baton/storage';
 import type { Insertable, Selectable } from 'kysely';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { EndpointTable, RegionTable, ServiceTable } from '../schema.ts';
 import type { CatalogDriver, Endpoint, EndpointInterface, Region, Service } from '../types.ts';
-import { type DriverContext, definedPatch, parseExtra, serializeExtra, storing, toBool } from './shared.ts';
+import { type DriverContext, definedPatch, parseExtra, serializeExtra, storing } from './shared.ts';
 
 function regionFromRow(row: Selectable<RegionTable>): Region {
   return {
@@ -20,7 +21,7 @@ function serviceFromRow(row: Selectable<ServiceTable>): Service {
     type: row.type,
     name: row.name,
     description: row.description,
-    enabled: toBool(row.enabled),
+    enabled: fromDbBoolean(row.enabled),
     extra: parseExtra(row.extra),
   };
 }
@@ -36,7 +37,7 @@ function endpointFromRow(row: Selectable<EndpointTable>): Endpoint {
     interface: row.interface as EndpointInterface,
     url: row.url,
     regionId: row.region_id,
-    enabled: toBool(row.enabled),
+    enabled: fromDbBoolean(row.enabled),
     extra: parseExtra(row.extra),
   };
 }

@@ -1,5 +1,6 @@
 // Users, groups and group membership. Baton keeps one user table holding the current
 // password hash (Keystone splits user, local_user and password).
+import { fromDbBoolean } from '@baton/storage';
 import type { Insertable, Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { GroupTable, UserTable } from '../schema.ts';
@@ -11,7 +12,6 @@ import {
   parseExtra,
   serializeExtra,
   storing,
-  toBool,
 } from './shared.ts';
 
 function userFromRow(row: Selectable<UserTable>): User {
@@ -19,7 +19,7 @@ function userFromRow(row: Selectable<UserTable>): User {
     id: row.id,
     name: row.name,
     domainId: row.domain_id,
-    enabled: toBool(row.enabled),
+    enabled: fromDbBoolean(row.enabled),
     defaultProjectId: row.default_project_id,
     passwordHash: row.password_hash,
     passwordExpiresAt: row.password_expires_at,

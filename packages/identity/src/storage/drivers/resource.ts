@@ -1,5 +1,6 @@
 // Domains and projects. Baton keeps domains in their own table (Keystone stores them as
 // project rows with is_domain=1); a project's parent_id is its domain id when top-level.
+import { fromDbBoolean } from '@baton/storage';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { Database, DomainTable, ProjectTable } from '../schema.ts';
@@ -10,7 +11,6 @@ import {
   parseExtra,
   serializeExtra,
   storing,
-  toBool,
 } from './shared.ts';
 
 function domainFromRow(row: Selectable<DomainTable>): Domain {
@@ -18,7 +18,7 @@ function domainFromRow(row: Selectable<DomainTable>): Domain {
     id: row.id,
     name: row.name,
     description: row.description,
-    enabled: toBool(row.enabled),
+    enabled: fromDbBoolean(row.enabled),
     extra: parseExtra(row.extra),
   };
 }
@@ -29,9 +29,9 @@ function projectFromRow(row: Selectable<ProjectTable>, tags: string[]): Project 
     name: row.name,
     domainId: row.domain_id,
     description: row.description,
-    enabled: toBool(row.enabled),
+    enabled: fromDbBoolean(row.enabled),
     parentId: row.parent_id,
-    isDomain: toBool(row.is_domain),
+    isDomain: fromDbBoolean(row.is_domain),
     tags,
     extra: parseExtra(row.extra),
   };

@@ -9,11 +9,6 @@ export interface DriverContext {
   readonly dialect: StorageDialect;
 }
 
-/** SQLite hands booleans back as 0/1. */
-export function toBool(value: boolean | number): boolean {
-  return value === true || value === 1;
-}
-
 export function parseExtra(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
   return typeof value === 'object' && value !== null && !Array.isArray(value)
