@@ -7,6 +7,7 @@ import type { IdentityService } from '../service.ts';
 import { ApiContext } from './context.ts';
 import { createErrorHandler } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';
+import { createValidatorCompiler, parseQueryString } from './request-schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -26,14 +27,14 @@ export async function createIdentityApp(service: IdentityService, options: Ident
     ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: service.config.oslo_middleware.max_request_body_size,
     genReqId: () => `req-${randomUUID()}`,
-    // Keystone's schemas are strict: no coercion, no silently dropped members.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    routerOptions: { querystringParser: parseQueryString },
     exposeHeadRoutes: false,
     return503OnClosing: true,
     // One access-log line per request instead of Fastify's two (see installAccessLog).
     logController: new LogController({ disableRequestLogging: true }),
   });
   installAccessLog(app);
+  app.setValidatorCompiler(createValidatorCompiler());
   const context = new ApiContext(service, service.config.DEFAULT.public_endpoint);
 
   // Keystone answers a body that is not JSON with 400, whatever its content type says.
@@ -60,5 +61,7 @@ export async function createIdentityApp(service: IdentityService, options: Ident
   await app.register(versionRoutes(context));
   await app.register(authRoutes(context));
   await app.register(resourceRoutes(context));
+  // Compiles every route's schemas now, so a wrong one fails start-up, not a request.
+  await app.ready();
   return app;
 }

@@ -3,12 +3,11 @@
 // WWW-Authenticate header on 401, and a fixed message for anything unexpected.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityError, NotFoundError, PayloadTooLargeError, UnexpectedError, ValidationError } from '../errors.ts';
-import { invalidField } from '../auth/auth-body.ts';
 
 const INVALID_JSON =
   'Expecting to find valid JSON in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
-/** Maps framework errors (body parsing, schema validation, limits) onto ours. */
+/** Maps framework errors (body parsing, limits) onto ours; schema failures already are ours. */
 function toIdentityError(error: FastifyError | Error): IdentityError {
   if (error instanceof IdentityError) return error;
   const fastify = error as FastifyError;
@@ -22,11 +21,6 @@ function toIdentityError(error: FastifyError | Error): IdentityError {
     error instanceof SyntaxError
   ) {
     return new ValidationError(INVALID_JSON, { cause: error });
-  }
-  if (fastify.validation !== undefined) {
-    const first = fastify.validation[0];
-    const field = (first?.instancePath ?? '').replace(/^\//, '') || fastify.validationContext || 'body';
-    return invalidField(field, first?.message ?? 'invalid');
   }
   if (fastify.statusCode === 404) return new NotFoundError('The resource could not be found.', { cause: error });
   return new UnexpectedError(UnexpectedError.publicMessage, {

@@ -1,14 +1,21 @@
 // /v3/users/{user_id}/application_credentials (keystone/api/users.py): a user delegates
 // roles they hold on their token's project; the secret is shown once, at creation.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { ApplicationCredential, Role } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
-import { noContent } from './crud.ts';
+import { memberBody, validBody } from '../request-schema.ts';
+import { listQuery, noContent } from './crud.ts';
 import { applicationCredentialSchema } from './schemas.ts';
-import { queryOf, readMember, selfPath, type Json } from './validate.ts';
+import { selfPath, type Json } from './request.ts';
+
+const userParams = Type.Object({ userId: Type.String() });
+const oneParams = Type.Object({ userId: Type.String(), credentialId: Type.String() });
+type RoleRef = NonNullable<Static<typeof applicationCredentialSchema>['roles']>[number];
 
 const CLIENT_ERROR =
   ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
@@ -34,7 +41,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
   }
 
   /** Requested roles (by id or by global name) must all be on the caller's token. */
-  async function delegatedRoles(requested: Json[] | undefined, caller: ValidatedToken): Promise<Role[]> {
+  async function delegatedRoles(requested: RoleRef[] | undefined, caller: ValidatedToken): Promise<Role[]> {
     if (requested === undefined || requested.length === 0) return caller.roles;
     const held = new Set(caller.roles.map((r) => r.id));
     const roles: Role[] = [];
@@ -42,7 +49,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
       const role =
         typeof ref.id === 'string' && ref.id !== ''
           ? ({ id: ref.id } as Pick<Role, 'id'>)
-          : await assignment.getRoleByName(ref.name as string, null);
+          : await assignment.getRoleByName(ref.name ?? '', null);
       if (!held.has(role.id)) {
         throw new ValidationError('Invalid application credential: Cannot create an application credential with unassigned role');
       }
@@ -51,17 +58,22 @@ export function applicationCredentialRoutes(context: ApiContext) {
     return roles;
   }
 
-  async function owned(request: FastifyRequest, action: string): Promise<{ userId: string; caller: ValidatedToken }> {
-    const { userId } = request.params as { userId: string };
+  async function owned(
+    request: FastifyRequest & { params: Static<typeof userParams> },
+    action: string,
+  ): Promise<{ userId: string; caller: ValidatedToken }> {
+    const { userId } = request.params;
     const caller = await context.authorize(request, action, { userId });
     return { userId, caller };
   }
 
-  return async function applicationCredentialPlugin(app: FastifyInstance): Promise<void> {
+  return async function applicationCredentialPlugin(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST /v3/users/{user_id}/application_credentials
-    app.post(base, async function createApplicationCredential(request, reply) {
+    const create = { params: userParams, body: memberBody('application_credential', applicationCredentialSchema) };
+    app.post(base, { schema: create, attachValidation: true }, async function createApplicationCredential(request, reply) {
       const { userId, caller } = await owned(request, 'create_application_credential');
-      const body = readMember(request.body, 'application_credential', applicationCredentialSchema);
+      const body = validBody(request).application_credential;
       if (caller.applicationCredential !== null && !caller.applicationCredential.unrestricted) {
         throw ForbiddenError.forAction(
           "Using method 'application_credential' is not allowed for managing additional application credentials",
@@ -71,17 +83,17 @@ export function applicationCredentialRoutes(context: ApiContext) {
       if (caller.scope.kind !== 'project') {
         throw new ValidationError('Application credentials can only be created with a project-scoped token.');
       }
-      const roles = await delegatedRoles(body.roles as Json[] | undefined, caller);
+      const roles = await delegatedRoles(body.roles, caller);
       const expiresAt = typeof body.expires_at === 'string' && body.expires_at !== '' ? parseExpiresAt(body.expires_at) : null;
       const { credential, secret } = await applicationCredentials.create(
         {
-          name: body.name as string,
+          name: body.name,
           userId,
           projectId: caller.scope.project.id,
-          description: (body.description as string | null | undefined) ?? '',
+          description: body.description ?? '',
           ...(typeof body.secret === 'string' && body.secret !== '' ? { secret: body.secret } : {}),
           expiresAt,
-          unrestricted: (body.unrestricted as boolean | undefined) ?? false,
+          unrestricted: body.unrestricted ?? false,
           roleIds: roles.map((r) => r.id),
         },
         caller.roles.map((r) => r.id),
@@ -91,32 +103,33 @@ export function applicationCredentialRoutes(context: ApiContext) {
     });
 
     // GET /v3/users/{user_id}/application_credentials
-    app.get(base, async function listApplicationCredentials(request) {
+    const list = { params: userParams, querystring: listQuery(['name']) };
+    app.get(base, { schema: list }, async function listApplicationCredentials(request) {
       const { userId } = await owned(request, 'list_application_credentials');
-      const query = queryOf(request);
+      const { name } = request.query;
       const renderer = context.renderer(request);
-      const found = await applicationCredentials.list(userId, query.name === undefined ? {} : { name: query.name });
+      const found = await applicationCredentials.list(userId, name === undefined ? {} : { name });
       const items = await Promise.all(found.map((c) => render(renderer, c)));
       return renderer.collection('application_credentials', selfPath(request), items);
     });
 
     const one = `${base}/:credentialId`;
     /** The credential, which must belong to the user in the URL. */
-    async function find(request: FastifyRequest, userId: string): Promise<ApplicationCredential> {
-      const { credentialId } = request.params as { credentialId: string };
+    async function find(request: FastifyRequest & { params: Static<typeof oneParams> }, userId: string): Promise<ApplicationCredential> {
+      const { credentialId } = request.params;
       const credential = await applicationCredentials.get(credentialId);
       if (credential.userId !== userId) throw NotFoundError.entity('Application Credential', credentialId);
       return credential;
     }
 
     // GET /v3/users/{user_id}/application_credentials/{application_credential_id}
-    app.get(one, async function getApplicationCredential(request) {
+    app.get(one, { schema: { params: oneParams } }, async function getApplicationCredential(request) {
       const { userId } = await owned(request, 'get_application_credential');
       return { application_credential: await render(context.renderer(request), await find(request, userId)) };
     });
 
     // DELETE /v3/users/{user_id}/application_credentials/{application_credential_id}
-    app.delete(one, async function deleteApplicationCredential(request, reply) {
+    app.delete(one, { schema: { params: oneParams } }, async function deleteApplicationCredential(request, reply) {
       const { userId } = await owned(request, 'delete_application_credential');
       await applicationCredentials.delete((await find(request, userId)).id);
       noContent(reply);

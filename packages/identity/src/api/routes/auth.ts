@@ -1,13 +1,21 @@
 // /v3/auth/*: issue, validate, check and revoke tokens; the caller's catalog, projects,
 // domains and system (keystone/api/auth.py).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { readAuthBody } from '../../auth/auth-body.ts';
 import { ForbiddenError, GoneError, NotFoundError } from '../../errors.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
-import { queryOf, type Query } from './validate.ts';
+import { optionalMemberBody } from '../request-schema.ts';
+import { listQuery } from './crud.ts';
+import { tokenIssueSchema } from './schemas.ts';
+import type { Query } from './request.ts';
+
+// No token to check first: Fastify answers a bad body (400) before the handler.
+const issue = { body: optionalMemberBody('auth', tokenIssueSchema), querystring: listQuery(['nocatalog']) };
+const validation = { querystring: listQuery(['allow_expired', 'nocatalog']) };
 
 
 /** oslo_utils.strutils.bool_from_string: anything but these is false. */
@@ -61,29 +69,30 @@ export function authRoutes(context: ApiContext) {
     return token;
   }
 
-  return async function auth(app: FastifyInstance): Promise<void> {
+  return async function auth(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST /v3/auth/tokens
-    app.post('/v3/auth/tokens', async function issueToken(request, reply) {
+    app.post('/v3/auth/tokens', { schema: issue }, async function issueToken(request, reply) {
       const token = await service.auth.authenticate(readAuthBody(request.body));
       // Keystone only reports it: something downstream may store tokens in a column that short.
       if (token.id.length > maxTokenSize) {
         request.log.info(`Fernet token created with length of ${token.id.length} characters, which exceeds ${maxTokenSize} characters`);
       }
       reply.code(201).header('X-Subject-Token', token.id).type('application/json');
-      return body(token, queryOf(request));
+      return body(token, request.query);
     });
 
     // GET /v3/auth/tokens
-    app.get('/v3/auth/tokens', async function validateToken(request, reply) {
-      const query = queryOf(request);
+    app.get('/v3/auth/tokens', { schema: validation }, async function validateToken(request, reply) {
+      const { query } = request;
       const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       return body(token, query);
     });
 
     // HEAD /v3/auth/tokens
-    app.head('/v3/auth/tokens', async function checkToken(request, reply: FastifyReply) {
-      const query = queryOf(request);
+    app.head('/v3/auth/tokens', { schema: validation }, async function checkToken(request, reply: FastifyReply) {
+      const { query } = request;
       const token = await subject(request, 'check_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
       // Content-Length of the body a GET would have had; Node sends no body on HEAD.

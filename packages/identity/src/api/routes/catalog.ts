@@ -1,27 +1,35 @@
 // /v3/regions, /v3/services and /v3/endpoints (keystone/api/regions.py, services.py,
 // endpoints.py).
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
 import { expecting } from '../../auth/auth-body.ts';
 import { ValidationError, findOrNull } from '../../errors.ts';
 import type { Endpoint, EndpointInterface, Region, Service } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
-import { registerCrud } from './crud.ts';
+import { memberBody, validBody } from '../request-schema.ts';
+import { idParams, listQuery, registerCrud } from './crud.ts';
 import { endpointSchemas, regionSchemas, serviceSchemas } from './schemas.ts';
-import { enabledFilter, extraAttributes, readMember, type Json } from './validate.ts';
+import { enabledFilter, extraAttributes, type Json } from './request.ts';
 
 const REGION_KNOWN = ['description', 'parent_region_id'];
 const SERVICE_KNOWN = ['type', 'name', 'description', 'enabled'];
 const ENDPOINT_KNOWN = ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled', 'legacy_endpoint_id'];
 
+/** A service's description is not in Keystone's schema: any JSON; only a string is kept. */
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 export function catalogRoutes(context: ApiContext) {
   const { catalog } = context.service;
 
-  async function createRegion(m: Json, id?: string): Promise<Region> {
-    const parentRegionId = (m.parent_region_id as string | null | undefined) ?? null;
+  async function createRegion(m: Static<typeof regionSchemas.create>, id?: string): Promise<Region> {
+    const parentRegionId = m.parent_region_id ?? null;
     if (parentRegionId !== null) await catalog.getRegion(parentRegionId);
     return catalog.createRegion({
       ...(id === undefined ? {} : { id }),
-      description: (m.description as string | null | undefined) ?? '',
+      description: m.description ?? '',
       parentRegionId,
       extra: extraAttributes(m, REGION_KNOWN),
     });
@@ -32,46 +40,44 @@ export function catalogRoutes(context: ApiContext) {
    * clients) creates the region when it is missing. An unknown service or region_id is
    * a bad request.
    */
-  async function endpointRefs(m: Json): Promise<{ serviceId?: string; regionId?: string | null }> {
+  async function endpointRefs(m: Static<typeof endpointSchemas.update>): Promise<{ serviceId?: string; regionId?: string | null }> {
     const out: { serviceId?: string; regionId?: string | null } = {};
-    if (m.service_id !== undefined) {
-      out.serviceId = m.service_id as string;
-      if ((await findOrNull(() => catalog.getService(out.serviceId as string))) === null) {
-        throw expecting('endpoint service_id', 'service table');
-      }
+    const serviceId = m.service_id;
+    if (serviceId !== undefined) {
+      if ((await findOrNull(() => catalog.getService(serviceId))) === null) throw expecting('endpoint service_id', 'service table');
+      out.serviceId = serviceId;
     }
-    if (m.region_id != null) {
-      out.regionId = m.region_id as string;
-      if ((await findOrNull(() => catalog.getRegion(out.regionId as string))) === null) {
-        throw expecting('endpoint region_id', 'region table');
-      }
-    } else if (m.region != null) {
-      out.regionId = m.region as string;
-      if ((await findOrNull(() => catalog.getRegion(out.regionId as string))) === null) {
-        await catalog.createRegion({ id: out.regionId });
-      }
+    const { region_id: regionId, region } = m;
+    if (regionId != null) {
+      if ((await findOrNull(() => catalog.getRegion(regionId))) === null) throw expecting('endpoint region_id', 'region table');
+      out.regionId = regionId;
+    } else if (region != null) {
+      if ((await findOrNull(() => catalog.getRegion(region))) === null) await catalog.createRegion({ id: region });
+      out.regionId = region;
     }
     return out;
   }
 
-  return async function catalogPlugin(app: FastifyInstance): Promise<void> {
+  return async function catalogPlugin(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST/GET /v3/regions, GET/PATCH/DELETE /v3/regions/{region_id}
-    registerCrud<Region>(app, context, {
+    registerCrud(app, context, {
       member: 'region',
       collection: 'regions',
       createSchema: regionSchemas.create,
       updateSchema: regionSchemas.update,
-      render: (renderer, r) => renderer.region(r),
+      listQuery: listQuery(['parent_region_id']),
+      render: (renderer, r: Region) => renderer.region(r),
       target: () => ({}),
       get: (id) => catalog.getRegion(id),
       list: (query) => catalog.listRegions(query.parent_region_id === undefined ? {} : { parentRegionId: query.parent_region_id }),
-      create: (m) => createRegion(m, (m.id as string | undefined) || undefined),
+      create: (m) => createRegion(m, m.id || undefined),
       update: async (id, m) => {
         const before = await catalog.getRegion(id);
         const patch: Partial<Omit<Region, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, REGION_KNOWN) } };
-        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
+        if (m.description !== undefined) patch.description = m.description ?? '';
         if (m.parent_region_id !== undefined) {
-          const parent = m.parent_region_id as string | null;
+          const parent = m.parent_region_id;
           if (parent !== null) await catalog.getRegion(parent);
           patch.parentRegionId = parent;
         }
@@ -81,10 +87,11 @@ export function catalogRoutes(context: ApiContext) {
     });
 
     // PUT /v3/regions/{region_id}
-    app.put('/v3/regions/:id', async function createRegionWithId(request, reply) {
-      const { id } = request.params as { id: string };
+    const regionWithId = { params: idParams, body: memberBody('region', regionSchemas.create) };
+    app.put('/v3/regions/:id', { schema: regionWithId, attachValidation: true }, async function createRegionWithId(request, reply) {
+      const { id } = request.params;
       await context.authorize(request, 'create_region');
-      const body = readMember(request.body, 'region', regionSchemas.create);
+      const body = validBody(request).region;
       if ('id' in body && body.id !== id) {
         throw new ValidationError(`Conflicting region IDs specified: "${id}" != "${String(body.id)}"`);
       }
@@ -93,12 +100,13 @@ export function catalogRoutes(context: ApiContext) {
     });
 
     // POST/GET /v3/services, GET/PATCH/DELETE /v3/services/{service_id}
-    registerCrud<Service>(app, context, {
+    registerCrud(app, context, {
       member: 'service',
       collection: 'services',
       createSchema: serviceSchemas.create,
       updateSchema: serviceSchemas.update,
-      render: (renderer, s) => renderer.service(s),
+      listQuery: listQuery(['type', 'name']),
+      render: (renderer, s: Service) => renderer.service(s),
       target: () => ({}),
       get: (id) => catalog.getService(id),
       list: (query) =>
@@ -108,31 +116,33 @@ export function catalogRoutes(context: ApiContext) {
         }),
       create: (m) =>
         catalog.createService({
-          type: m.type as string,
-          name: (m.name as string | undefined) ?? '',
-          description: (m.description as string | undefined) ?? '',
-          enabled: (m.enabled as boolean | undefined) ?? true,
+          type: m.type,
+          name: m.name ?? '',
+          description: stringOr((m as Json).description, ''),
+          enabled: m.enabled ?? true,
           extra: extraAttributes(m, SERVICE_KNOWN),
         }),
       update: async (id, m) => {
         const before = await catalog.getService(id);
         const patch: Partial<Omit<Service, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, SERVICE_KNOWN) } };
-        if (m.type !== undefined) patch.type = m.type as string;
-        if (m.name !== undefined) patch.name = m.name as string;
-        if (m.description !== undefined) patch.description = m.description as string;
-        if (m.enabled !== undefined) patch.enabled = m.enabled as boolean;
+        if (m.type !== undefined) patch.type = m.type;
+        if (m.name !== undefined) patch.name = m.name;
+        const description = (m as Json).description;
+        if (description !== undefined) patch.description = stringOr(description, '');
+        if (m.enabled !== undefined) patch.enabled = m.enabled;
         return catalog.updateService(id, patch);
       },
       remove: (id) => catalog.deleteService(id),
     });
 
     // POST/GET /v3/endpoints, GET/PATCH/DELETE /v3/endpoints/{endpoint_id}
-    registerCrud<Endpoint>(app, context, {
+    registerCrud(app, context, {
       member: 'endpoint',
       collection: 'endpoints',
       createSchema: endpointSchemas.create,
       updateSchema: endpointSchemas.update,
-      render: (renderer, e) => renderer.endpoint(e),
+      listQuery: listQuery(['interface', 'service_id', 'region_id', 'enabled']),
+      render: (renderer, e: Endpoint) => renderer.endpoint(e),
       target: () => ({}),
       get: (id) => catalog.getEndpoint(id),
       list: async (query) => {
@@ -148,10 +158,10 @@ export function catalogRoutes(context: ApiContext) {
         const refs = await endpointRefs(m);
         return catalog.createEndpoint({
           serviceId: refs.serviceId as string,
-          interface: m.interface as EndpointInterface,
-          url: m.url as string,
+          interface: m.interface,
+          url: m.url,
           regionId: refs.regionId ?? null,
-          enabled: (m.enabled as boolean | undefined) ?? true,
+          enabled: m.enabled ?? true,
           extra: extraAttributes(m, ENDPOINT_KNOWN),
         });
       },
@@ -161,9 +171,9 @@ export function catalogRoutes(context: ApiContext) {
         const patch: Partial<Omit<Endpoint, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, ENDPOINT_KNOWN) } };
         if (refs.serviceId !== undefined) patch.serviceId = refs.serviceId;
         if (refs.regionId !== undefined) patch.regionId = refs.regionId;
-        if (m.interface !== undefined) patch.interface = m.interface as EndpointInterface;
-        if (m.url !== undefined) patch.url = m.url as string;
-        if (m.enabled !== undefined) patch.enabled = m.enabled as boolean;
+        if (m.interface !== undefined) patch.interface = m.interface;
+        if (m.url !== undefined) patch.url = m.url;
+        if (m.enabled !== undefined) patch.enabled = m.enabled;
         return catalog.updateEndpoint(id, patch);
       },
       remove: (id) => catalog.deleteEndpoint(id),

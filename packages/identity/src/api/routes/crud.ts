@@ -2,20 +2,34 @@
 // (keystone/server/flask/common.py ResourceBase): policy first, then the body schema,
 // then the manager, then {"<member>": …} or {"<collection>": […], "links": …}.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TObject } from 'typebox';
 import { findOrNull } from '../../errors.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
-import { queryOf, readMember, requireMatchingId, selfPath, type Json, type Query, type Schema } from './validate.ts';
+import { memberBody, validBody } from '../request-schema.ts';
+import { requireMatchingId, selfPath, type Json } from './request.ts';
 
-export interface CrudSpec<T> {
+/** Path parameters of /v3/<collection>/{id}. */
+export const idParams = Type.Object({ id: Type.String() });
+
+/** A list's query filters: strings, each optional; others are ignored, as in Keystone. */
+export function listQuery<const N extends readonly string[]>(names: N): TObject<{ [P in N[number]]: ReturnType<typeof optionalString> }> {
+  return Type.Object(Object.fromEntries(names.map((name) => [name, optionalString()])) as { [P in N[number]]: ReturnType<typeof optionalString> });
+}
+const optionalString = () => Type.Optional(Type.String());
+
+export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TObject> {
   /** The body's member key and the policy noun: 'project' → identity:create_project. */
   member: string;
   /** The URL segment and collection key: 'projects' → identity:list_projects. */
   collection: string;
-  createSchema: Schema;
-  updateSchema: Schema;
+  createSchema: C;
+  updateSchema: U;
+  /** The list's query string (filters). */
+  listQuery: Q;
   render(renderer: Renderer, entity: T): Json;
   /** Policy target of an existing entity (owner, domain, project checks). */
   target(entity: T): PolicyTarget;
@@ -26,9 +40,9 @@ export interface CrudSpec<T> {
    */
   domainOf?(member: unknown, caller: ValidatedToken): string;
   get(id: string): Promise<T>;
-  list(query: Query, caller: ValidatedToken): Promise<T[]>;
-  create(member: Json, caller: ValidatedToken): Promise<T>;
-  update(id: string, member: Json): Promise<T>;
+  list(query: Static<Q>, caller: ValidatedToken): Promise<T[]>;
+  create(member: Static<C>, caller: ValidatedToken): Promise<T>;
+  update(id: string, member: Static<U>): Promise<T>;
   remove(id: string): Promise<void>;
 }
 
@@ -53,22 +67,31 @@ export function noContent(reply: FastifyReply): void {
   reply.code(204).send();
 }
 
-export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec: CrudSpec<T>): void {
+export function registerCrud<T, C extends TObject, U extends TObject, Q extends TObject>(
+  instance: FastifyInstance,
+  context: ApiContext,
+  spec: CrudSpec<T, C, U, Q>,
+): void {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { member, collection } = spec;
   const base = `/v3/${collection}`;
+  // Policy comes before the body's schema (401, 403, then 400, as in Keystone).
+  const createSchema = { body: memberBody(member, spec.createSchema) };
+  const updateSchema = { params: idParams, body: memberBody(member, spec.updateSchema) };
 
-  app.post(base, async function createEntity(request, reply) {
+  app.post(base, { schema: createSchema, attachValidation: true }, async function createEntity(request, reply) {
     const caller = await context.caller(request);
-    const raw = (request.body as Record<string, unknown> | null | undefined)?.[member];
+    // Unvalidated yet: domainOf reads it leniently.
+    const raw: unknown = (request.body as Record<string, unknown> | null | undefined)?.[member];
     await context.authorize(request, `create_${member}`, spec.domainOf === undefined ? {} : { domainId: spec.domainOf(raw, caller) });
-    const body = readMember(request.body, member, spec.createSchema);
+    const body = (validBody(request) as Record<string, unknown>)[member] as Static<C>;
     const entity = await spec.create(body, caller);
     reply.code(201);
     return { [member]: spec.render(context.renderer(request), entity) };
   });
 
-  app.get(base, async function listEntities(request) {
-    const query = queryOf(request);
+  app.get(base, { schema: { querystring: spec.listQuery } }, async function listEntities(request) {
+    const query = request.query as Static<Q>;
     const caller = await context.caller(request);
     // Keystone's target for a list is the caller's domain, and it shows nothing outside it.
     const callerDomain = caller.scope.kind === 'domain' ? caller.scope.domain.id : null;
@@ -80,28 +103,27 @@ export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec:
   });
 
   const one = `${base}/:id`;
-  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
-  app.get(one, async function getEntity(request) {
-    const id = idOf(request);
+  app.get(one, { schema: { params: idParams } }, async function getEntity(request) {
+    const { id } = request.params;
     const { entity } = await authorizeOn(context, request, `get_${member}`, () => spec.get(id), spec.target);
     return { [member]: spec.render(context.renderer(request), entity) };
   });
 
-  app.patch(one, async function updateEntity(request) {
-    const id = idOf(request);
+  app.patch(one, { schema: updateSchema, attachValidation: true }, async function updateEntity(request) {
+    const { id } = request.params;
     await context.caller(request);
     const existing = await findOrNull(() => spec.get(id));
     await context.authorize(request, `update_${member}`, existing === null ? {} : spec.target(existing));
     // Keystone validates the body before it finds out the entity is missing.
-    const body = readMember(request.body, member, spec.updateSchema);
-    requireMatchingId(body, id);
+    const body = (validBody(request) as Record<string, unknown>)[member] as Static<U>;
+    requireMatchingId(body as Json, id);
     if (existing === null) await spec.get(id);
     return { [member]: spec.render(context.renderer(request), await spec.update(id, body)) };
   });
 
-  app.delete(one, async function deleteEntity(request, reply) {
-    const id = idOf(request);
+  app.delete(one, { schema: { params: idParams } }, async function deleteEntity(request, reply) {
+    const { id } = request.params;
     await authorizeOn(context, request, `delete_${member}`, () => spec.get(id), spec.target);
     await spec.remove(id);
     noContent(reply);

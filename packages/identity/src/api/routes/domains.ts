@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
-import { registerCrud } from './crud.ts';
+import { listQuery, registerCrud } from './crud.ts';
 import { domainSchemas } from './schemas.ts';
-import { enabledFilter, extraAttributes } from './validate.ts';
+import { enabledFilter, extraAttributes } from './request.ts';
 
 const KNOWN = ['name', 'description', 'enabled', 'tags', 'options'];
 
@@ -12,12 +12,13 @@ export function domainRoutes(context: ApiContext) {
   const { resource, assignment } = context.service;
   return async function domains(app: FastifyInstance): Promise<void> {
     // POST/GET /v3/domains, GET/PATCH/DELETE /v3/domains/{domain_id}
-    registerCrud<Domain>(app, context, {
+    registerCrud(app, context, {
       member: 'domain',
       collection: 'domains',
       createSchema: domainSchemas.create,
       updateSchema: domainSchemas.update,
-      render: (renderer, d) => renderer.domain(d),
+      listQuery: listQuery(['name', 'enabled']),
+      render: (renderer, d: Domain) => renderer.domain(d),
       target: (d) => ({ domainId: d.id }),
       get: (id) => resource.getDomain(id),
       list: (query) => {
@@ -29,17 +30,17 @@ export function domainRoutes(context: ApiContext) {
       },
       create: (m) =>
         resource.createDomain({
-          name: m.name as string,
-          description: (m.description as string | null | undefined) ?? '',
-          enabled: (m.enabled as boolean | undefined) ?? true,
+          name: m.name,
+          description: m.description ?? '',
+          enabled: m.enabled ?? true,
           extra: extraAttributes(m, KNOWN),
         }),
       update: async (id, m) => {
         const before = await resource.getDomain(id);
         const patch: Partial<Omit<Domain, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
-        if (m.name !== undefined) patch.name = m.name as string;
-        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
-        if (m.enabled !== undefined) patch.enabled = m.enabled as boolean;
+        if (m.name !== undefined) patch.name = m.name;
+        if (m.description !== undefined) patch.description = m.description ?? '';
+        if (m.enabled !== undefined) patch.enabled = m.enabled;
         return resource.updateDomain(id, patch);
       },
       remove: async (id) => {

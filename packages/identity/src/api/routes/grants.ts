@@ -1,12 +1,14 @@
 // Role grants on projects, domains and the system, and OS-INHERIT grants that flow down
 // to projects (keystone/api/projects.py, domains.py, system.py, os_inherit.py).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { NotFoundError, findOrNull } from '../../errors.ts';
 import type { GrantActor, GrantTarget } from '../../assignment/assignment-manager.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ApiContext } from '../context.ts';
 import { noContent } from './crud.ts';
-import { selfPath } from './validate.ts';
+import { selfPath } from './request.ts';
 
 type ActorKind = GrantActor['kind'];
 type TargetKind = GrantTarget['kind'];
@@ -21,11 +23,11 @@ interface GrantPlace {
   actions: { create: string; check: string; list: string; revoke: string };
 }
 
-interface GrantParams {
-  targetId?: string;
-  actorId: string;
-  roleId?: string;
-}
+/** Path parameters of every grant route: the system has no targetId, lists no roleId. */
+const grantParams = Type.Object({ targetId: Type.Optional(Type.String()), actorId: Type.String(), roleId: Type.Optional(Type.String()) });
+type GrantParams = Static<typeof grantParams>;
+type GrantRequest = FastifyRequest & { params: GrantParams };
+const onGrant = { schema: { params: grantParams } };
 
 export function grantNotFound(roleId: string, actorId: string, targetId: string): NotFoundError {
   return new NotFoundError(
@@ -83,8 +85,8 @@ export function grantRoutes(context: ApiContext) {
     return base;
   }
 
-  async function authorized(request: FastifyRequest, place: GrantPlace, action: string) {
-    const params = request.params as GrantParams;
+  async function authorized(request: GrantRequest, place: GrantPlace, action: string) {
+    const { params } = request;
     const resolved = resolve(place, params);
     await context.caller(request);
     await context.authorize(request, action, await policyTarget(resolved.actor, resolved.target, params.roleId));
@@ -100,39 +102,40 @@ export function grantRoutes(context: ApiContext) {
     if (target.kind === 'domain') await resource.getDomain(target.id);
   }
 
-  return async function grants(app: FastifyInstance): Promise<void> {
+  return async function grants(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     for (const place of places()) {
       const suffix = place.inherited ? '/inherited_to_projects' : '';
       const actorSegment = `${place.base}/${place.actor}s/:actorId/roles`;
       const member = `${actorSegment}/:roleId${suffix}`;
 
-      const check = async (request: FastifyRequest) => {
+      const check = async (request: GrantRequest) => {
         const { actor, target, targetLabel, roleId } = await authorized(request, place, place.actions.check);
         await requireEntities(actor, target, roleId);
         if (!(await assignment.hasGrant(actor, target, roleId, place.inherited))) throw grantNotFound(roleId, actor.id, targetLabel);
       };
 
       // PUT {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
-      app.put(member, async function createGrant(request, reply) {
+      app.put(member, onGrant, async function createGrant(request, reply) {
         const { actor, target, roleId } = await authorized(request, place, place.actions.create);
         await assignment.grant(actor, target, roleId, place.inherited);
         noContent(reply);
       });
 
       // GET {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
-      app.get(member, async function checkGrant(request, reply) {
+      app.get(member, onGrant, async function checkGrant(request, reply) {
         await check(request);
         noContent(reply);
       });
 
       // HEAD {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
-      app.head(member, async function headGrant(request, reply) {
+      app.head(member, onGrant, async function headGrant(request, reply) {
         await check(request);
         noContent(reply);
       });
 
       // DELETE {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
-      app.delete(member, async function revokeGrant(request, reply) {
+      app.delete(member, onGrant, async function revokeGrant(request, reply) {
         const { actor, target, targetLabel, roleId } = await authorized(request, place, place.actions.revoke);
         await requireEntities(actor, target, roleId);
         if (!(await assignment.hasGrant(actor, target, roleId, place.inherited))) throw grantNotFound(roleId, actor.id, targetLabel);
@@ -141,7 +144,7 @@ export function grantRoutes(context: ApiContext) {
       });
 
       // GET {base}/{users|groups}/{actor_id}/roles[/inherited_to_projects]
-      app.get(`${actorSegment}${suffix}`, async function listGrants(request) {
+      app.get(`${actorSegment}${suffix}`, onGrant, async function listGrants(request) {
         const { actor, target } = await authorized(request, place, place.actions.list);
         await requireEntities(actor, target, null);
         const renderer = context.renderer(request);

@@ -1,13 +1,19 @@
 // /v3/groups, group membership and /v3/users/{user_id}/groups (keystone/api/groups.py,
 // users.py).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { NotFoundError, findOrNull } from '../../errors.ts';
 import type { Group } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
-import { authorizeOn, noContent, registerCrud } from './crud.ts';
+import { authorizeOn, listQuery, noContent, registerCrud } from './crud.ts';
 import { defaultDomainId, requestedDomainId } from './projects.ts';
 import { groupSchemas } from './schemas.ts';
-import { enabledFilter, extraAttributes, queryOf, selfPath } from './validate.ts';
+import { enabledFilter, extraAttributes, selfPath } from './request.ts';
+
+const membershipParams = Type.Object({ groupId: Type.String(), userId: Type.String() });
+const membership = { schema: { params: membershipParams } };
+type MembershipRequest = FastifyRequest & { params: Static<typeof membershipParams> };
 
 const KNOWN = ['name', 'description', 'domain_id'];
 
@@ -16,8 +22,8 @@ export function groupRoutes(context: ApiContext) {
   const groupTarget = (g: Group) => ({ domainId: g.domainId });
 
   /** Policy for /groups/{group_id}/users/{user_id}: the group's domain, when both exist. */
-  async function authorizeMembership(request: FastifyRequest, action: string): Promise<{ groupId: string; userId: string }> {
-    const { groupId, userId } = request.params as { groupId: string; userId: string };
+  async function authorizeMembership(request: MembershipRequest, action: string): Promise<{ groupId: string; userId: string }> {
+    const { groupId, userId } = request.params;
     await context.caller(request);
     const group = await findOrNull(() => identity.getGroup(groupId));
     const user = await findOrNull(() => identity.getUser(userId));
@@ -25,7 +31,7 @@ export function groupRoutes(context: ApiContext) {
     return { groupId, userId };
   }
 
-  async function checkMembership(request: FastifyRequest): Promise<void> {
+  async function checkMembership(request: MembershipRequest): Promise<void> {
     const { groupId, userId } = await authorizeMembership(request, 'check_user_in_group');
     await identity.getGroup(groupId);
     await identity.getUser(userId);
@@ -34,14 +40,16 @@ export function groupRoutes(context: ApiContext) {
     }
   }
 
-  return async function groups(app: FastifyInstance): Promise<void> {
+  return async function groups(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST/GET /v3/groups, GET/PATCH/DELETE /v3/groups/{group_id}
-    registerCrud<Group>(app, context, {
+    registerCrud(app, context, {
       member: 'group',
       collection: 'groups',
       createSchema: groupSchemas.create,
       updateSchema: groupSchemas.update,
-      render: (renderer, g) => renderer.group(g),
+      listQuery: listQuery(['name', 'domain_id']),
+      render: (renderer, g: Group) => renderer.group(g),
       target: groupTarget,
       domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => identity.getGroup(id),
@@ -51,20 +59,20 @@ export function groupRoutes(context: ApiContext) {
           ...(query.domain_id === undefined ? {} : { domainId: query.domain_id }),
         }),
       create: async (m, caller) => {
-        const domainId = (m.domain_id as string | undefined) ?? defaultDomainId(context, caller);
+        const domainId = m.domain_id ?? defaultDomainId(context, caller);
         await resource.getDomain(domainId);
         return identity.createGroup({
-          name: m.name as string,
+          name: m.name,
           domainId,
-          description: (m.description as string | null | undefined) ?? '',
+          description: m.description ?? '',
           extra: extraAttributes(m, KNOWN),
         });
       },
       update: async (id, m) => {
         const before = await identity.getGroup(id);
         const patch: Partial<Omit<Group, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
-        if (m.name !== undefined) patch.name = m.name as string;
-        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
+        if (m.name !== undefined) patch.name = m.name;
+        if (m.description !== undefined) patch.description = m.description ?? '';
         return identity.updateGroup(id, patch);
       },
       remove: async (id) => {
@@ -74,10 +82,11 @@ export function groupRoutes(context: ApiContext) {
     });
 
     // GET /v3/groups/{group_id}/users
-    app.get('/v3/groups/:groupId/users', async function listUsersInGroup(request) {
-      const { groupId } = request.params as { groupId: string };
+    const usersInGroup = { params: Type.Object({ groupId: Type.String() }), querystring: listQuery(['name', 'enabled']) };
+    app.get('/v3/groups/:groupId/users', { schema: usersInGroup }, async function listUsersInGroup(request) {
+      const { groupId } = request.params;
       await authorizeOn(context, request, 'list_users_in_group', () => identity.getGroup(groupId), groupTarget);
-      const query = queryOf(request);
+      const { query } = request;
       const enabled = enabledFilter(query);
       const renderer = context.renderer(request);
       const users = (await identity.listUsersInGroup(groupId)).filter(
@@ -87,41 +96,42 @@ export function groupRoutes(context: ApiContext) {
     });
 
     // GET /v3/groups/{group_id}/users/{user_id}
-    app.get('/v3/groups/:groupId/users/:userId', async function checkUserInGroup(request, reply) {
+    app.get('/v3/groups/:groupId/users/:userId', membership, async function checkUserInGroup(request, reply) {
       await checkMembership(request);
       noContent(reply);
     });
 
     // HEAD /v3/groups/{group_id}/users/{user_id}
-    app.head('/v3/groups/:groupId/users/:userId', async function headUserInGroup(request, reply) {
+    app.head('/v3/groups/:groupId/users/:userId', membership, async function headUserInGroup(request, reply) {
       await checkMembership(request);
       noContent(reply);
     });
 
     // PUT /v3/groups/{group_id}/users/{user_id}
-    app.put('/v3/groups/:groupId/users/:userId', async function addUserToGroup(request, reply) {
+    app.put('/v3/groups/:groupId/users/:userId', membership, async function addUserToGroup(request, reply) {
       const { groupId, userId } = await authorizeMembership(request, 'add_user_to_group');
       await identity.addUserToGroup(userId, groupId);
       noContent(reply);
     });
 
     // DELETE /v3/groups/{group_id}/users/{user_id}
-    app.delete('/v3/groups/:groupId/users/:userId', async function removeUserFromGroup(request, reply) {
+    app.delete('/v3/groups/:groupId/users/:userId', membership, async function removeUserFromGroup(request, reply) {
       const { groupId, userId } = await authorizeMembership(request, 'remove_user_from_group');
       await identity.removeUserFromGroup(userId, groupId);
       noContent(reply);
     });
 
     // GET /v3/users/{user_id}/groups
-    app.get('/v3/users/:userId/groups', async function listGroupsForUser(request) {
-      const { userId } = request.params as { userId: string };
+    const groupsForUser = { params: Type.Object({ userId: Type.String() }), querystring: listQuery(['name']) };
+    app.get('/v3/users/:userId/groups', { schema: groupsForUser }, async function listGroupsForUser(request) {
+      const { userId } = request.params;
       await authorizeOn(context, request, 'list_groups_for_user', () => identity.getUser(userId), (u) => ({
         userId: u.id,
         domainId: u.domainId,
       }));
-      const query = queryOf(request);
+      const { name } = request.query;
       const renderer = context.renderer(request);
-      const found = (await identity.listGroupsForUser(userId)).filter((g) => query.name === undefined || g.name === query.name);
+      const found = (await identity.listGroupsForUser(userId)).filter((g) => name === undefined || g.name === name);
       // Keystone lists memberships here, which may carry an expiry (federation); local ones never do.
       const items = found.map((g) => ({ ...renderer.group(g), membership_expires_at: null }));
       return renderer.collection('groups', selfPath(request), items);

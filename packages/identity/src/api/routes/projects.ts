@@ -1,12 +1,14 @@
 // /v3/projects and /v3/users/{user_id}/projects (keystone/api/projects.py, users.py).
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Project } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
-import { authorizeOn, registerCrud } from './crud.ts';
+import { authorizeOn, listQuery, registerCrud } from './crud.ts';
 import { projectSchemas } from './schemas.ts';
-import { enabledFilter, extraAttributes, queryOf, selfPath, type Query } from './validate.ts';
+import { enabledFilter, extraAttributes, selfPath, type Query } from './request.ts';
 
 const KNOWN = ['name', 'description', 'enabled', 'domain_id', 'parent_id', 'is_domain', 'tags', 'options'];
 
@@ -32,14 +34,16 @@ function matches(project: Project, query: Query): boolean {
 
 export function projectRoutes(context: ApiContext) {
   const { resource, assignment } = context.service;
-  return async function projects(app: FastifyInstance): Promise<void> {
+  return async function projects(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST/GET /v3/projects, GET/PATCH/DELETE /v3/projects/{project_id}
-    registerCrud<Project>(app, context, {
+    registerCrud(app, context, {
       member: 'project',
       collection: 'projects',
       createSchema: projectSchemas.create,
       updateSchema: projectSchemas.update,
-      render: (renderer, p) => renderer.project(p),
+      listQuery: listQuery(['name', 'domain_id', 'parent_id', 'enabled']),
+      render: (renderer, p: Project) => renderer.project(p),
       target: (p) => ({ projectId: p.id, domainId: p.domainId }),
       domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => resource.getProject(id),
@@ -55,12 +59,12 @@ export function projectRoutes(context: ApiContext) {
       create: async (m, caller) => {
         try {
           return await resource.createProject({
-            name: m.name as string,
-            domainId: (m.domain_id as string | null | undefined) ?? defaultDomainId(context, caller),
-            parentId: (m.parent_id as string | null | undefined) ?? null,
-            description: (m.description as string | null | undefined) ?? '',
-            enabled: (m.enabled as boolean | undefined) ?? true,
-            tags: (m.tags as string[] | undefined) ?? [],
+            name: m.name,
+            domainId: m.domain_id ?? defaultDomainId(context, caller),
+            parentId: m.parent_id ?? null,
+            description: m.description ?? '',
+            enabled: m.enabled ?? true,
+            tags: m.tags ?? [],
             extra: extraAttributes(m, KNOWN),
           });
         } catch (error) {
@@ -79,10 +83,10 @@ export function projectRoutes(context: ApiContext) {
           throw new ValidationError('Update of `is_domain` is not allowed.');
         }
         const patch: Partial<Omit<Project, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
-        if (m.name !== undefined) patch.name = m.name as string;
-        if (m.description !== undefined) patch.description = (m.description as string | null) ?? '';
-        if (m.enabled !== undefined) patch.enabled = m.enabled as boolean;
-        if (m.tags !== undefined) patch.tags = m.tags as string[];
+        if (m.name !== undefined) patch.name = m.name;
+        if (m.description !== undefined) patch.description = m.description ?? '';
+        if (m.enabled !== undefined) patch.enabled = m.enabled;
+        if (m.tags !== undefined) patch.tags = m.tags;
         return resource.updateProject(id, patch);
       },
       remove: async (id) => {
@@ -92,15 +96,15 @@ export function projectRoutes(context: ApiContext) {
     });
 
     // GET /v3/users/{user_id}/projects
-    app.get('/v3/users/:userId/projects', async function listUserProjects(request) {
-      const { userId } = request.params as { userId: string };
+    const userProjects = { params: Type.Object({ userId: Type.String() }), querystring: listQuery(['name', 'enabled']) };
+    app.get('/v3/users/:userId/projects', { schema: userProjects }, async function listUserProjects(request) {
+      const { userId } = request.params;
       await authorizeOn(context, request, 'list_user_projects', () => context.service.identity.getUser(userId), (u) => ({
         userId: u.id,
         domainId: u.domainId,
       }));
-      const query = queryOf(request);
       const renderer = context.renderer(request);
-      const found = (await assignment.projectsForUser(userId)).filter((p) => matches(p, query));
+      const found = (await assignment.projectsForUser(userId)).filter((p) => matches(p, request.query));
       return renderer.collection('projects', selfPath(request), found.map((p) => renderer.project(p)));
     });
   };

@@ -2,7 +2,7 @@
 // (assignment/core.py _get_names_from_role_assignments), looked up once per request.
 import { NotFoundError } from '../../errors.ts';
 import type { IdentityService } from '../../service.ts';
-import type { Json } from './validate.ts';
+import type { Json } from './request.ts';
 
 export interface NameLookup {
   user(id: string): Promise<Json>;

@@ -2,13 +2,28 @@
 // list_role_assignments): direct rows, or in effective mode the rows that actually put
 // roles in a user's tokens (groups expanded, inheritance placed, implied roles added).
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ValidationError, findOrNull } from '../../errors.ts';
 import { SYSTEM_TARGET, type EffectiveAssignment } from '../../assignment/assignment-manager.ts';
 import type { Assignment, AssignmentFilter, AssignmentType } from '../../storage/types.ts';
 import type { PolicyTarget } from '../../policy.ts';
 import type { ApiContext } from '../context.ts';
-import { queryFlag, queryOf, selfPath, type Json, type Query } from './validate.ts';
+import { listQuery } from './crud.ts';
+import { queryFlag, selfPath, type Json, type Query } from './request.ts';
 import { assignmentNames, type NameLookup } from './role-assignment-names.ts';
+
+const filters = listQuery([
+  'user.id',
+  'group.id',
+  'role.id',
+  'scope.project.id',
+  'scope.domain.id',
+  'scope.system',
+  'scope.OS-INHERIT:inherited_to',
+  'effective',
+  'include_names',
+  'include_subtree',
+]);
 
 const ACTORS = { user: ['UserProject', 'UserDomain', 'UserSystem'], group: ['GroupProject', 'GroupDomain', 'GroupSystem'] } as const;
 
@@ -139,10 +154,11 @@ export function roleAssignmentRoutes(context: ApiContext) {
     return { links, scope, ...actor, role };
   }
 
-  return async function roleAssignments(app: FastifyInstance): Promise<void> {
+  return async function roleAssignments(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // GET /v3/role_assignments
-    app.get('/v3/role_assignments', async function listRoleAssignments(request) {
-      const q = queryOf(request);
+    app.get('/v3/role_assignments', { schema: { querystring: filters } }, async function listRoleAssignments(request) {
+      const q: Query = request.query;
       const subtree = queryFlag(q, 'include_subtree');
       const caller = await context.caller(request);
       if (subtree) {

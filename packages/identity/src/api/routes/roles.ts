@@ -1,13 +1,18 @@
 // /v3/roles, implied roles and /v3/role_inferences (keystone/api/roles.py,
 // role_inferences.py, _shared/implied_roles.py).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { NotFoundError } from '../../errors.ts';
 import type { Role } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
-import { noContent, registerCrud } from './crud.ts';
+import { listQuery, noContent, registerCrud } from './crud.ts';
 import { roleSchemas } from './schemas.ts';
-import { extraAttributes, type Json } from './validate.ts';
+import { extraAttributes, type Json } from './request.ts';
+
+const pairParams = Type.Object({ priorId: Type.String(), impliedId: Type.String() });
+const pair = { schema: { params: pairParams } };
 
 const KNOWN = ['name', 'description', 'domain_id', 'options'];
 
@@ -19,8 +24,11 @@ export function roleRoutes(context: ApiContext) {
   const { assignment, resource } = context.service;
 
   /** Both roles must exist before policy runs (Keystone builds its target from them). */
-  async function impliedPair(request: FastifyRequest, action: string): Promise<{ prior: Role; implied: Role }> {
-    const { priorId, impliedId } = request.params as { priorId: string; impliedId: string };
+  async function impliedPair(
+    request: FastifyRequest & { params: Static<typeof pairParams> },
+    action: string,
+  ): Promise<{ prior: Role; implied: Role }> {
+    const { priorId, impliedId } = request.params;
     await context.caller(request);
     const prior = await assignment.getRole(priorId);
     const implied = await assignment.getRole(impliedId);
@@ -42,14 +50,16 @@ export function roleRoutes(context: ApiContext) {
     };
   }
 
-  return async function roles(app: FastifyInstance): Promise<void> {
+  return async function roles(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST/GET /v3/roles, GET/PATCH/DELETE /v3/roles/{role_id}
-    registerCrud<Role>(app, context, {
+    registerCrud(app, context, {
       member: 'role',
       collection: 'roles',
       createSchema: roleSchemas.create,
       updateSchema: roleSchemas.update,
-      render: (renderer, r) => renderer.role(r),
+      listQuery: listQuery(['name', 'domain_id']),
+      render: (renderer, r: Role) => renderer.role(r),
       target: (r) => ({ domainId: r.domainId }),
       get: (id) => assignment.getRole(id),
       // Without ?domain_id Keystone lists global roles only.
@@ -59,28 +69,30 @@ export function roleRoutes(context: ApiContext) {
           domainId: query.domain_id ?? null,
         }),
       create: async (m) => {
-        const domainId = (m.domain_id as string | null | undefined) ?? null;
+        // domain_id is not in Keystone's role schema: any JSON; only a string names a domain.
+        const given = (m as Json).domain_id;
+        const domainId = typeof given === 'string' ? given : null;
         if (domainId !== null) await resource.getDomain(domainId);
         return assignment.createRole({
-          name: m.name as string,
+          name: m.name,
           domainId,
-          description: (m.description as string | undefined) ?? '',
+          description: m.description ?? '',
           extra: extraAttributes(m, KNOWN),
         });
       },
       update: async (id, m) => {
         const before = await assignment.getRole(id);
         const patch: Partial<Omit<Role, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
-        if (m.name !== undefined) patch.name = m.name as string;
-        if (m.description !== undefined) patch.description = m.description as string;
+        if (m.name !== undefined) patch.name = m.name;
+        if (m.description !== undefined) patch.description = m.description;
         return assignment.updateRole(id, patch);
       },
       remove: (id) => assignment.deleteRole(id),
     });
 
     // GET /v3/roles/{prior_role_id}/implies
-    app.get('/v3/roles/:priorId/implies', async function listImpliedRoles(request) {
-      const { priorId } = request.params as { priorId: string };
+    app.get('/v3/roles/:priorId/implies', { schema: { params: Type.Object({ priorId: Type.String() }) } }, async function listImpliedRoles(request) {
+      const { priorId } = request.params;
       await context.caller(request);
       const prior = await assignment.getRole(priorId);
       await context.authorize(request, 'list_implied_roles');
@@ -94,7 +106,7 @@ export function roleRoutes(context: ApiContext) {
     });
 
     // PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}
-    app.put('/v3/roles/:priorId/implies/:impliedId', async function createImpliedRole(request, reply) {
+    app.put('/v3/roles/:priorId/implies/:impliedId', pair, async function createImpliedRole(request, reply) {
       const { prior, implied } = await impliedPair(request, 'create_implied_role');
       await assignment.createImpliedRole(prior.id, implied.id);
       reply.code(201);
@@ -102,21 +114,21 @@ export function roleRoutes(context: ApiContext) {
     });
 
     // GET /v3/roles/{prior_role_id}/implies/{implied_role_id}
-    app.get('/v3/roles/:priorId/implies/:impliedId', async function getImpliedRole(request) {
+    app.get('/v3/roles/:priorId/implies/:impliedId', pair, async function getImpliedRole(request) {
       const { prior, implied } = await impliedPair(request, 'get_implied_role');
       await requireRule(prior, implied);
       return inference(context.renderer(request), prior, implied);
     });
 
     // HEAD /v3/roles/{prior_role_id}/implies/{implied_role_id}
-    app.head('/v3/roles/:priorId/implies/:impliedId', async function checkImpliedRole(request, reply) {
+    app.head('/v3/roles/:priorId/implies/:impliedId', pair, async function checkImpliedRole(request, reply) {
       const { prior, implied } = await impliedPair(request, 'check_implied_role');
       await requireRule(prior, implied);
       noContent(reply);
     });
 
     // DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}
-    app.delete('/v3/roles/:priorId/implies/:impliedId', async function deleteImpliedRole(request, reply) {
+    app.delete('/v3/roles/:priorId/implies/:impliedId', pair, async function deleteImpliedRole(request, reply) {
       const { prior, implied } = await impliedPair(request, 'delete_implied_role');
       await assignment.deleteImpliedRole(prior.id, implied.id);
       noContent(reply);

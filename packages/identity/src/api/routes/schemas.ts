@@ -1,112 +1,132 @@
-// Keystone's request schemas as data (keystone/{resource,identity,assignment,catalog,
-// application_credential}/schema.py), in their own key order, since the first failing
-// keyword decides the message.
-import type { Schema } from './validate.ts';
+// Keystone's request schemas as typebox values (keystone/{resource,identity,assignment,
+// catalog,application_credential,auth}/schema.py), declared on the routes. Properties keep
+// Keystone's order, since the first failing property decides the message; members not
+// listed are allowed, as Keystone stores them as extra attributes.
+import { Type, type Static, type TObject, type TProperties } from 'typebox';
+import { nullable } from '../request-schema.ts';
 
-type Properties = Record<string, Schema>;
+const boolean = Type.Boolean({ enum: [true, false] });
+const description = nullable(Type.String());
+const idString = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' });
+const nullableId = nullable(idString);
+const name64 = Type.String({ minLength: 1, maxLength: 64, pattern: '[\\S]+' });
+const name255 = Type.String({ minLength: 1, maxLength: 255, pattern: '[\\S]+' });
+const tags = Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' }), { maxItems: 80, uniqueItems: true });
 
-const boolean: Schema = { type: 'boolean', enum: [true, false] };
-const description: Schema = { type: ['string', 'null'] };
-const idString: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' };
-const nullableId: Schema = { ...idString, type: ['string', 'null'] };
-const name64: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '[\\S]+' };
-const name255: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' };
-const tags: Schema = {
-  type: 'array',
-  items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' },
-  maxItems: 80,
-  uniqueItems: true,
-};
-
-function createAndUpdate(properties: Properties, required: string[]): { create: Schema; update: Schema } {
-  return {
-    create: { type: 'object', properties, required, additionalProperties: true },
-    update: { type: 'object', properties, minProperties: 1, additionalProperties: true },
-  };
+/** Create requires `required`'s members; update takes any of them, at least one. */
+function createAndUpdate<P extends TProperties>(create: TObject<P>) {
+  return { create, update: Type.Partial(create, { minProperties: 1 }) };
 }
 
-export const domainSchemas = createAndUpdate({ description, enabled: boolean, name: name64, tags }, ['name']);
+export const domainSchemas = createAndUpdate(
+  Type.Object({ description: Type.Optional(description), enabled: Type.Optional(boolean), name: name64, tags: Type.Optional(tags) }),
+);
 
 export const projectSchemas = createAndUpdate(
-  { description, domain_id: nullableId, enabled: boolean, is_domain: boolean, parent_id: nullableId, name: name64, tags },
-  ['name'],
+  Type.Object({
+    description: Type.Optional(description),
+    domain_id: Type.Optional(nullableId),
+    enabled: Type.Optional(boolean),
+    is_domain: Type.Optional(boolean),
+    parent_id: Type.Optional(nullableId),
+    name: name64,
+    tags: Type.Optional(tags),
+  }),
 );
 
 export const userSchemas = createAndUpdate(
-  {
-    default_project_id: nullableId,
-    description,
-    domain_id: idString,
-    enabled: boolean,
+  Type.Object({
+    default_project_id: Type.Optional(nullableId),
+    description: Type.Optional(description),
+    domain_id: Type.Optional(idString),
+    enabled: Type.Optional(boolean),
     name: name255,
-    password: { type: ['string', 'null'] },
-  },
-  ['name'],
+    password: Type.Optional(nullable(Type.String())),
+  }),
 );
 
-export const groupSchemas = createAndUpdate({ description, domain_id: idString, name: name255 }, ['name']);
+export const groupSchemas = createAndUpdate(
+  Type.Object({ description: Type.Optional(description), domain_id: Type.Optional(idString), name: name255 }),
+);
 
-export const passwordChangeSchema: Schema = {
-  type: 'object',
-  properties: { original_password: { type: 'string' }, password: { type: 'string' } },
-  required: ['original_password', 'password'],
-  additionalProperties: false,
-};
+export const passwordChangeSchema = Type.Object(
+  { original_password: Type.String(), password: Type.String() },
+  { additionalProperties: false },
+);
 
 export const roleSchemas = createAndUpdate(
-  { name: { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' }, description: { type: 'string' } },
-  ['name'],
+  Type.Object({ name: name255, description: Type.Optional(Type.String()) }),
 );
 
-export const regionSchemas = {
-  create: {
-    type: 'object',
-    properties: { description, id: { type: 'string' }, parent_region_id: { type: ['string', 'null'] } },
-    additionalProperties: true,
-  },
-  update: {
-    type: 'object',
-    properties: { description, id: { type: 'string' }, parent_region_id: { type: ['string', 'null'] } },
-    minProperties: 1,
-    additionalProperties: true,
-  },
-} satisfies Record<string, Schema>;
+const regionCreate = Type.Object({
+  description: Type.Optional(description),
+  id: Type.Optional(Type.String()),
+  parent_region_id: Type.Optional(nullable(Type.String())),
+});
+export const regionSchemas = { create: regionCreate, update: Type.Object(regionCreate.properties, { minProperties: 1 }) };
 
 export const serviceSchemas = createAndUpdate(
-  { enabled: boolean, name: name255, type: { type: 'string', minLength: 1, maxLength: 255 } },
-  ['type'],
+  Type.Object({
+    enabled: Type.Optional(boolean),
+    name: Type.Optional(name255),
+    type: Type.String({ minLength: 1, maxLength: 255 }),
+  }),
 );
 
 export const endpointSchemas = createAndUpdate(
-  {
-    enabled: boolean,
-    interface: { type: 'string', enum: ['admin', 'internal', 'public'] },
-    region_id: { type: 'string' },
-    region: { type: 'string' },
-    service_id: { type: 'string' },
-    url: { type: 'string', minLength: 0, maxLength: 225, pattern: '^[a-zA-Z0-9+.-]+:.+' },
-  },
-  ['interface', 'service_id', 'url'],
+  Type.Object({
+    enabled: Type.Optional(boolean),
+    interface: Type.Unsafe<'admin' | 'internal' | 'public'>({ type: 'string', enum: ['admin', 'internal', 'public'] }),
+    region_id: Type.Optional(Type.String()),
+    region: Type.Optional(Type.String()),
+    service_id: Type.String(),
+    url: Type.String({ minLength: 0, maxLength: 225, pattern: '^[a-zA-Z0-9+.-]+:.+' }),
+  }),
 );
 
-const roleRef: Schema = {
-  type: 'object',
-  properties: { id: idString, name: name255 },
-  minProperties: 1,
-  maxProperties: 1,
-  additionalProperties: false,
-};
+const roleRef = Type.Object(
+  { id: Type.Optional(idString), name: Type.Optional(name255) },
+  { minProperties: 1, maxProperties: 1, additionalProperties: false },
+);
 
-export const applicationCredentialSchema: Schema = {
-  type: 'object',
-  properties: {
-    name: name255,
-    description,
-    secret: { type: ['null', 'string'] },
-    expires_at: { type: ['null', 'string'] },
-    roles: { type: 'array', items: roleRef },
-    unrestricted: boolean,
-  },
-  required: ['name'],
-  additionalProperties: true,
-};
+// Written null-first in Keystone, which shows in the message ("is not of type 'null', 'string'").
+const nullOrString = Type.Unsafe<string | null>({ type: ['null', 'string'] });
+
+export const applicationCredentialSchema = Type.Object({
+  name: name255,
+  description: Type.Optional(description),
+  secret: Type.Optional(nullOrString),
+  expires_at: Type.Optional(nullOrString),
+  roles: Type.Optional(Type.Array(roleRef)),
+  unrestricted: Type.Optional(boolean),
+});
+
+const idOrName = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+const scopeObject = Type.Object({
+  project: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), id: Type.Optional(Type.String()), domain: Type.Optional(idOrName) })),
+  domain: Type.Optional(idOrName),
+  'OS-TRUST:trust': Type.Optional(Type.Object({ id: Type.Optional(Type.String()) })),
+  system: Type.Optional(Type.Object({ all: Type.Optional(boolean) })),
+});
+
+/** POST /v3/auth/tokens's `auth` (keystone/auth/schema.py token_issue); core.py's checks follow in readAuthBody. */
+export const tokenIssueSchema = Type.Object({
+  identity: Type.Object({
+    methods: Type.Array(Type.String()),
+    password: Type.Optional(
+      Type.Object({
+        user: Type.Optional(
+          Type.Object({
+            id: Type.Optional(Type.String()),
+            name: Type.Optional(Type.String()),
+            password: Type.Optional(Type.String()),
+            domain: Type.Optional(idOrName),
+          }),
+        ),
+      }),
+    ),
+    token: Type.Optional(Type.Object({ id: Type.String() })),
+  }),
+  // A string ('unscoped') too, as old keystoneauth sends it.
+  scope: Type.Optional(Type.Unsafe<string | Static<typeof scopeObject>>({ ...scopeObject, type: ['object', 'string'] })),
+});
