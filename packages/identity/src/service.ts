@@ -54,6 +54,8 @@ export interface IdentityConfig {
     readonly password_regex: string | null;
     readonly password_regex_description: string | null;
     readonly change_password_upon_first_use: boolean;
+    readonly unique_last_password_count: number;
+    readonly minimum_password_age: number;
   };
   readonly oslo_middleware: { readonly max_request_body_size: number };
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
@@ -107,6 +109,8 @@ export class IdentityService {
       changeUponFirstUse: compliance.change_password_upon_first_use,
       regex: compilePasswordRegex(compliance.password_regex),
       regexDescription: compliance.password_regex_description,
+      uniqueLastCount: compliance.unique_last_password_count,
+      minimumAgeDays: compliance.minimum_password_age,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));

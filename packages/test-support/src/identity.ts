@@ -90,6 +90,8 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       password_regex: null,
       password_regex_description: null,
       change_password_upon_first_use: false,
+      unique_last_password_count: 0,
+      minimum_password_age: 0,
       ...options.securityCompliance,
     },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
