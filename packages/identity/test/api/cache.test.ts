@@ -68,6 +68,18 @@ async function revokeRoleOnA(a: TestIdentity, nodes: readonly Node[]): Promise<(
   return validate;
 }
 
+/** Node B with A's shared backend, expiration_time 600: it sees the removal at its next validation. */
+async function seenAtOnce(a: TestIdentity, cache: CacheOptions, kind: string): Promise<void> {
+  const b = await startNodeB(a, cache);
+  try {
+    assert.equal(b.service.cache.kind, kind);
+    const onNode = await revokeRoleOnA(a, [b]);
+    assert.equal(await onNode(b), 404);
+  } finally {
+    await b.close();
+  }
+}
+
 describe('[cache] on several identity nodes', () => {
   // Node A writes through Redis, so B nodes with Redis see its writes; B nodes with another
   // backend ignore the shared key, as an in-process node would.
@@ -79,14 +91,7 @@ describe('[cache] on several identity nodes', () => {
   after(() => a.close());
 
   it('Redis (dogpile.cache.redis, backend_argument url): node B sees a removal on node A at once', async () => {
-    const b = await startNodeB(a, redis);
-    try {
-      assert.equal(b.service.cache.kind, 'redis');
-      const onNode = await revokeRoleOnA(a, [b]);
-      assert.equal(await onNode(b), 404);
-    } finally {
-      await b.close();
-    }
+    await seenAtOnce(a, redis, 'redis');
   });
 
   it('in-process (oslo_cache.dict): another node only once its expiration_time has passed', async () => {
@@ -145,14 +150,7 @@ describe('[cache] with memcached (oslo_cache.memcache_pool)', () => {
   });
 
   it('node B sees a removal on node A at once, with a long expiration_time', async () => {
-    const b = await startNodeB(a, cache);
-    try {
-      assert.equal(b.service.cache.kind, 'memcached');
-      const onNode = await revokeRoleOnA(a, [b]);
-      assert.equal(await onNode(b), 404);
-    } finally {
-      await b.close();
-    }
+    await seenAtOnce(a, cache, 'memcached');
   });
 
   it('a cache server that stops answering: the node reads the database (still correct) and warns once', async () => {
