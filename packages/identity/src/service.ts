@@ -79,9 +79,9 @@ export class IdentityService {
   /** [cache]: every write through `storage` invalidates it. */
   readonly cache: IdentityCache;
 
-  private constructor(config: IdentityConfig, rawStorage: Storage, options: IdentityServiceOptions) {
+  private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache) {
     this.config = config;
-    this.cache = new IdentityCache(config.cache, config, options.warn ?? (() => undefined));
+    this.cache = cache;
     this.policy = compilePolicy({
       enforceScope: config.oslo_policy.enforce_scope,
       enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
@@ -150,9 +150,13 @@ export class IdentityService {
   static async open(config: IdentityConfig, options: IdentityServiceOptions = {}): Promise<IdentityService> {
     const storage = await createStorage(config.database.connection);
     await storage.migrate();
+    let cache: IdentityCache | undefined;
     try {
-      return new IdentityService(config, storage, options);
+      cache = new IdentityCache(config.cache, config, options.warn ?? (() => undefined));
+      return new IdentityService(config, storage, cache);
     } catch (error) {
+      // A bad option found here must not leave a cache client holding the process open.
+      await cache?.close();
       await storage.close();
       throw error;
     }
