@@ -16,7 +16,7 @@ import {
 } from '@baton/test-support';
 
 const EXPIRATION_S = 15;
-const PUBLIC_PACKAGES = ['auth-token', 'config', 'fernet', 'logging', 'session', 'tokens'];
+const PUBLIC_PACKAGES = ['auth-token', 'cache', 'config', 'fernet', 'logging', 'session', 'tokens'];
 const EXAMPLES = [
   { name: 'node-http', main: 'server.mjs' },
   { name: 'express', main: 'server.mjs' },

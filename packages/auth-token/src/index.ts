@@ -26,8 +26,7 @@ export type { CachedValidatorOptions, Logger, ValidateFn, ValidateOptions } from
 export { identityValidator } from './identity-validator.ts';
 export type { IdentitySession, IdentityValidatorOptions } from './identity-validator.ts';
 export { MemoryCache } from './cache/memory.ts';
-export { MemcachedCache } from './cache/memcached.ts';
-export { RedisCache } from './cache/redis.ts';
+export { MemcachedCache, RedisCache } from './cache/shared.ts';
 export { selectCache } from './cache/select.ts';
 export { cacheKey, DEFAULT_KEY_PREFIX } from './validation-cache.ts';
 export type { CacheKind, ValidationCacheBackend } from './validation-cache.ts';

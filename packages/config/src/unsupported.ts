@@ -8,14 +8,7 @@ import { parseIni } from './ini.ts';
 /** group → option → why it does nothing in Baton. */
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   cache: {
-    enabled: 'Baton has no shared cache; each process memoises for a few seconds (docs/identity.md)',
-    backend: 'Baton has no shared cache',
-    memcache_servers: 'Baton has no shared cache',
-    expiration_time: 'Baton has no shared cache',
-  },
-  token: {
-    caching: 'Baton has no shared cache; validations are memoised per process for 5 seconds',
-    cache_time: 'Baton has no shared cache; validations are memoised per process for 5 seconds',
+    tls_enabled: 'Baton speaks to memcached and Redis without TLS (use a rediss:// url backend_argument for Redis over TLS)',
   },
 };
 

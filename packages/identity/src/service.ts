@@ -12,11 +12,19 @@ import { IdentityManager, compilePasswordRegex } from './identity/identity-manag
 import { ResourceManager } from './resource/resource-manager.ts';
 import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
-import { DataVersion, observeWrites } from './data-version.ts';
+import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
+
+/** Revocation-event reads kept (one per distinct issue second of the tokens validated). */
+const EVENT_CACHE_SIZE = 1_000;
+
+export interface IdentityServiceOptions {
+  /** Receives operational warnings (a cache server that stops or starts answering). */
+  warn?: (message: string) => void;
+}
 
 /** The options the identity service reads, by their oslo.config group and name. */
 export interface IdentityConfig {
@@ -26,7 +34,7 @@ export interface IdentityConfig {
     readonly allow_expired_window: number;
     readonly allow_rescope_scoped_token: boolean;
     readonly revoke_by_id: boolean;
-  };
+  } & AreaCaching;
   readonly fernet_tokens: { readonly key_repository: string; readonly max_active_keys: number };
   readonly database: { readonly connection: string };
   readonly auth: { readonly methods: readonly string[] };
@@ -34,8 +42,11 @@ export interface IdentityConfig {
     readonly default_domain_id: string;
     readonly password_hash_rounds: number | null;
     readonly max_password_length: number;
-  };
-  readonly revoke: { readonly expiration_buffer: number };
+  } & AreaCaching;
+  readonly revoke: { readonly expiration_buffer: number } & AreaCaching;
+  readonly cache: CacheOptions;
+  readonly catalog: AreaCaching;
+  readonly role: AreaCaching;
   readonly security_compliance: {
     readonly lockout_failure_attempts: number | null;
     readonly lockout_duration: number;
@@ -43,9 +54,11 @@ export interface IdentityConfig {
     readonly password_regex: string | null;
     readonly password_regex_description: string | null;
     readonly change_password_upon_first_use: boolean;
+    readonly unique_last_password_count: number;
+    readonly minimum_password_age: number;
   };
   readonly oslo_middleware: { readonly max_request_body_size: number };
-  readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null };
+  readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
 }
 
@@ -63,23 +76,24 @@ export class IdentityService {
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
   readonly policy: Policy;
-  /** Moves on every local write; memoised token validations are dropped when it does. */
-  readonly version = new DataVersion();
+  /** [cache]: every write through `storage` invalidates it. */
+  readonly cache: IdentityCache;
 
-  private constructor(config: IdentityConfig, rawStorage: Storage) {
+  private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache) {
     this.config = config;
+    this.cache = cache;
     this.policy = compilePolicy({
       enforceScope: config.oslo_policy.enforce_scope,
       enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
     });
-    const storage = observeWrites(rawStorage, this.version);
+    const storage = this.cache.observe(rawStorage);
     this.storage = storage;
     const rounds = config.identity.password_hash_rounds ?? DEFAULT_BCRYPT_ROUNDS;
     this.keys = new FernetKeyRepository({
       path: config.fernet_tokens.key_repository,
       maxActiveKeys: config.fernet_tokens.max_active_keys,
     });
-    this.revocations = new RevocationManager(storage.revoke, {
+    this.revocations = new RevocationManager(storage.revoke, this.cache.region('revoke', EVENT_CACHE_SIZE), {
       expiration: config.token.expiration,
       allowExpiredWindow: config.token.allow_expired_window,
       expirationBuffer: config.revoke.expiration_buffer,
@@ -95,9 +109,11 @@ export class IdentityService {
       changeUponFirstUse: compliance.change_password_upon_first_use,
       regex: compilePasswordRegex(compliance.password_regex),
       regexDescription: compliance.password_regex_description,
+      uniqueLastCount: compliance.unique_last_password_count,
+      minimumAgeDays: compliance.minimum_password_age,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
-    this.catalog = new CatalogManager(storage.catalog, this.version);
+    this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
@@ -114,7 +130,7 @@ export class IdentityService {
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
         revocations: this.revocations,
-        version: this.version,
+        cache: this.cache,
       },
       { expiration: config.token.expiration, allowExpiredWindow: config.token.allow_expired_window },
     );
@@ -131,13 +147,23 @@ export class IdentityService {
   }
 
   /** Opens storage (applying migrations) and builds the managers. */
-  static async open(config: IdentityConfig): Promise<IdentityService> {
+  static async open(config: IdentityConfig, options: IdentityServiceOptions = {}): Promise<IdentityService> {
     const storage = await createStorage(config.database.connection);
     await storage.migrate();
-    return new IdentityService(config, storage);
+    let cache: IdentityCache | undefined;
+    try {
+      cache = new IdentityCache(config.cache, config, options.warn ?? (() => undefined));
+      return new IdentityService(config, storage, cache);
+    } catch (error) {
+      // A bad option found here must not leave a cache client holding the process open.
+      await cache?.close();
+      await storage.close();
+      throw error;
+    }
   }
 
-  close(): Promise<void> {
-    return this.storage.close();
+  async close(): Promise<void> {
+    await this.cache.close();
+    await this.storage.close();
   }
 }

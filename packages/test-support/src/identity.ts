@@ -36,7 +36,11 @@ export interface TestIdentityOptions {
   passwordHashRounds?: number;
   /** [resource] admin_project_name and admin_project_domain_name. */
   adminProject?: { name: string; domainName: string };
+  /** [cache] options (Baton's defaults otherwise: in-process, 5 s). */
+  cache?: Partial<IdentityConfig['cache']>;
 }
+
+const CACHING = { caching: true, cache_time: null } as const;
 
 /** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
 export const DIALECTS = ['sqlite', 'postgresql'] as const;
@@ -61,12 +65,24 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       allow_expired_window: options.allowExpiredWindow ?? 172800,
       allow_rescope_scoped_token: true,
       revoke_by_id: options.revokeById ?? true,
+      ...CACHING,
     },
     fernet_tokens: { key_repository: join(dir, 'fernet-keys'), max_active_keys: 3 },
     database: { connection: schema === null ? `sqlite:///${join(dir, 'keystone.db')}` : `${POSTGRES}?schema=${schema}` },
     auth: { methods: ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential'] },
-    identity: { default_domain_id: 'default', password_hash_rounds: options.passwordHashRounds ?? 4, max_password_length: 4096 },
-    revoke: { expiration_buffer: 1800 },
+    identity: { default_domain_id: 'default', password_hash_rounds: options.passwordHashRounds ?? 4, max_password_length: 4096, ...CACHING },
+    revoke: { expiration_buffer: 1800, ...CACHING },
+    cache: {
+      enabled: true,
+      backend: 'oslo_cache.dict',
+      expiration_time: 5,
+      backend_argument: [],
+      memcache_servers: ['localhost:11211'],
+      memcache_socket_timeout: 1,
+      ...options.cache,
+    },
+    catalog: CACHING,
+    role: CACHING,
     security_compliance: {
       lockout_failure_attempts: null,
       lockout_duration: 1800,
@@ -74,10 +90,12 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       password_regex: null,
       password_regex_description: null,
       change_password_upon_first_use: false,
+      unique_last_password_count: 0,
+      minimum_password_age: 0,
       ...options.securityCompliance,
     },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
-    resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null },
+    resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null, ...CACHING },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();

@@ -1,9 +1,8 @@
 // Which backend memcached_servers names: unset → in-process, a redis:// URL → Redis, else
 // memcached host:port entries.
 import type { ValidationCacheBackend } from '../validation-cache.ts';
-import { MemcachedCache } from './memcached.ts';
+import { MemcachedCache, RedisCache } from './shared.ts';
 import { MemoryCache } from './memory.ts';
-import { RedisCache } from './redis.ts';
 
 const REDIS_URL = /^rediss?:\/\//i;
 

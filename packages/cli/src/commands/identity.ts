@@ -64,7 +64,7 @@ export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Pro
   // With several workers the primary has reported already.
   if (cluster.isPrimary) reportUnsupported(options.config, options.strict === true);
   checkKeys(config.fernet_tokens.key_repository, config.fernet_tokens.max_active_keys, options.config);
-  const service = await IdentityService.open(config);
+  const service = await IdentityService.open(config, { warn: (message) => process.stderr.write(`baton: warning: ${message}\n`) });
   await warnIfNotBootstrapped(service, options.config);
   const app = await createIdentityApp(service, {
     loggerInstance: createServiceLogger({ debug: config.DEFAULT.debug, logFile: config.DEFAULT.log_file }),

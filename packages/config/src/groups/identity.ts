@@ -1,4 +1,5 @@
 import { defineGroup } from '../group.ts';
+import { cachingOpts } from './caching.ts';
 import { intOpt, strOpt } from '../opts.ts';
 
 export const identityGroup = defineGroup('identity', {
@@ -28,5 +29,6 @@ export const identityGroup = defineGroup('identity', {
       default: 4096,
       help: 'Longest password accepted, in characters. bcrypt itself only reads the first 72 bytes.',
     }),
+    ...cachingOpts('users'),
   },
 });

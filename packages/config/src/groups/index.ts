@@ -2,6 +2,7 @@
 
 import { authGroup } from './auth.ts';
 import { cacheGroup } from './cache.ts';
+import { catalogGroup } from './catalog.ts';
 import { databaseGroup } from './database.ts';
 import { defaultGroup } from './default.ts';
 import { fernetTokensGroup } from './fernet-tokens.ts';
@@ -10,12 +11,14 @@ import { osloMiddlewareGroup } from './oslo-middleware.ts';
 import { osloPolicyGroup } from './oslo-policy.ts';
 import { resourceGroup } from './resource.ts';
 import { revokeGroup } from './revoke.ts';
+import { roleGroup } from './role.ts';
 import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
 
 export {
   authGroup,
   cacheGroup,
+  catalogGroup,
   databaseGroup,
   defaultGroup,
   fernetTokensGroup,
@@ -24,15 +27,18 @@ export {
   osloPolicyGroup,
   resourceGroup,
   revokeGroup,
+  roleGroup,
   securityComplianceGroup,
   tokenGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
+export { CACHE_BACKENDS } from './cache.ts';
 
 export const keystoneGroups = [
   defaultGroup,
   authGroup,
   cacheGroup,
+  catalogGroup,
   databaseGroup,
   fernetTokensGroup,
   identityGroup,
@@ -40,6 +46,7 @@ export const keystoneGroups = [
   osloPolicyGroup,
   resourceGroup,
   revokeGroup,
+  roleGroup,
   securityComplianceGroup,
   tokenGroup,
 ] as const;

@@ -1,4 +1,5 @@
 import { defineGroup } from '../group.ts';
+import { cachingOpts } from './caching.ts';
 import { strOpt } from '../opts.ts';
 
 export const resourceGroup = defineGroup('resource', {
@@ -15,5 +16,6 @@ export const resourceGroup = defineGroup('resource', {
       default: null,
       help: 'Name of the domain that owns admin_project_name.',
     }),
+    ...cachingOpts('projects and domains', 'assignment'),
   },
 });

@@ -1,4 +1,5 @@
 import { defineGroup } from '../group.ts';
+import { cachingOpts } from './caching.ts';
 import { intOpt } from '../opts.ts';
 
 export const revokeGroup = defineGroup('revoke', {
@@ -9,5 +10,6 @@ export const revokeGroup = defineGroup('revoke', {
       min: 0,
       help: 'Seconds a revocation event is kept after the tokens it matches have expired, before it may be purged.',
     }),
+    ...cachingOpts('revocation events'),
   },
 });

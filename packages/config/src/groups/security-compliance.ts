@@ -4,7 +4,7 @@ import { boolOpt, intOpt, strOpt } from '../opts.ts';
 export const securityComplianceGroup = defineGroup('security_compliance', {
   help:
     "Password and account rules for local users (Keystone's PCI-DSS options). Baton does not " +
-    'support disable_user_account_days_inactive, unique_last_password_count or minimum_password_age.',
+    'support disable_user_account_days_inactive.',
   options: {
     lockout_failure_attempts: intOpt({
       default: null,
@@ -44,6 +44,23 @@ export const securityComplianceGroup = defineGroup('security_compliance', {
         'A password set by an administrator (user create, or an update that sets the password) is ' +
         'expired at once, so the user must change it through POST /v3/users/{user_id}/password ' +
         'before a password authentication succeeds.',
+    }),
+    unique_last_password_count: intOpt({
+      default: 0,
+      min: 0,
+      help:
+        'How many passwords, the new one included, must all differ: a self-service change ' +
+        '(POST /v3/users/{user_id}/password) to the current password or one of the count - 1 before it ' +
+        'answers 400. Earlier passwords are kept as their hashes. 0 turns the check off; an ' +
+        "administrator's reset is not checked, as in Keystone.",
+    }),
+    minimum_password_age: intOpt({
+      default: 0,
+      min: 0,
+      help:
+        'Days a password its user set must be kept before the user may change it again (400 until ' +
+        "then). An administrator's reset is not bound by it, and a password an administrator set can be " +
+        'changed at once. Keep it below password_expires_days. 0 allows changes at any time.',
     }),
   },
 });

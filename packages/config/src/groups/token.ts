@@ -1,4 +1,5 @@
 import { defineGroup } from '../group.ts';
+import { cachingOpts } from './caching.ts';
 import { boolOpt, intOpt, strOpt } from '../opts.ts';
 
 export const tokenGroup = defineGroup('token', {
@@ -28,7 +29,7 @@ export const tokenGroup = defineGroup('token', {
       help:
         'When false, the obsolete revoked-token list (GET /v3/auth/tokens/OS-PKI/revoked) answers ' +
         '410 Gone instead of 403, as in Keystone. Revoking a token (DELETE /v3/auth/tokens) works ' +
-        'either way; Baton re-reads roles at every validation, so there is no token cache to purge.',
+        'either way: revocation events are checked at every validation, whatever the token cache holds.',
     }),
     allow_rescope_scoped_token: boolOpt({
       default: true,
@@ -36,18 +37,6 @@ export const tokenGroup = defineGroup('token', {
         'Allow a project- or domain-scoped token to be exchanged for one with another scope. When ' +
         'false only unscoped tokens can be rescoped, so clients authenticate again for each scope.',
     }),
-    caching: boolOpt({
-      default: true,
-      help:
-        'Not supported by Baton (reported at start-up): validations are memoised per process for ' +
-        '5 seconds whatever it says. In Keystone, caches token validations when [cache] is enabled.',
-    }),
-    cache_time: intOpt({
-      default: null,
-      min: 0,
-      help:
-        'Not supported by Baton (reported at start-up). In Keystone, seconds to keep a cached token ' +
-        'validation.',
-    }),
+    ...cachingOpts('token validations'),
   },
 });

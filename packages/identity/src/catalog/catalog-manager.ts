@@ -1,13 +1,10 @@
 // Regions, services and endpoints (keystone/catalog/core.py), and the v3 catalog that
 // tokens carry. The catalog is read on most validations and changes rarely, so it is
-// memoised; local writes drop the memo at once, other nodes' writes show within
-// CATALOG_TTL_MS (Keystone's [catalog] caching gives the same kind of staleness).
+// cached ([catalog] caching, see cache.ts for when another node's write is seen).
 import type { CatalogDriver, Endpoint, EndpointInterface, Region, Service } from '../storage/types.ts';
 import { ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { VersionedMemo, type DataVersion } from '../data-version.ts';
-
-const CATALOG_TTL_MS = 10_000;
+import type { CacheRegion } from '../cache.ts';
 
 export interface CatalogEndpoint {
   id: string;
@@ -26,11 +23,11 @@ export interface CatalogEntry {
 
 export class CatalogManager {
   readonly #driver: CatalogDriver;
-  readonly #memo: VersionedMemo<CatalogEntry[]>;
+  readonly #cached: CacheRegion<CatalogEntry[]>;
 
-  constructor(driver: CatalogDriver, version: DataVersion) {
+  constructor(driver: CatalogDriver, cached: CacheRegion<CatalogEntry[]>) {
     this.#driver = driver;
-    this.#memo = new VersionedMemo(version, { ttlMs: CATALOG_TTL_MS, max: 1 });
+    this.#cached = cached;
   }
 
   createRegion(input: { id?: string; description?: string; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<Region> {
@@ -131,7 +128,7 @@ export class CatalogManager {
 
   /** The v3 catalog: every enabled service with its enabled endpoints. */
   catalog(): Promise<CatalogEntry[]> {
-    return this.#memo.get('catalog', () => this.#build());
+    return this.#cached.get('catalog', () => this.#build());
   }
 
   /**

@@ -21,6 +21,10 @@ export interface PasswordOptions {
   /** [security_compliance] password_regex, compiled (sticky: anchored at the start like re.match), and its description. */
   regex?: RegExp | null;
   regexDescription?: string | null;
+  /** [security_compliance] unique_last_password_count (0: any password may be reused). */
+  uniqueLastCount?: number;
+  /** [security_compliance] minimum_password_age, days (0: change at any time). */
+  minimumAgeDays?: number;
 }
 
 /** Compiles [security_compliance] password_regex once; a bad pattern is a start-up error. */
@@ -115,7 +119,10 @@ export class IdentityManager {
       defaultProjectId: input.defaultProjectId ?? null,
       passwordHash,
       passwordExpiresAt: passwordHash === null ? null : this.#expiry(input.exemptFromFirstUse !== true),
-      createdAt: Math.floor(Date.now() / 1000),
+      passwordCreatedAt: passwordHash === null ? null : now(),
+      passwordSelfService: false,
+      passwordHistory: [],
+      createdAt: now(),
       extra: input.extra ?? {},
     });
   }
@@ -137,16 +144,19 @@ export class IdentityManager {
     return this.#update(id, patch, true);
   }
 
-  async #update(id: string, patch: UserPatch, byAdministrator: boolean): Promise<User> {
-    const before = await this.#driver.getUser(id);
+  async #update(id: string, patch: UserPatch, byAdministrator: boolean, known?: { user: User; hash: string }): Promise<User> {
+    const before = known?.user ?? (await this.#driver.getUser(id));
     const changes: Partial<Omit<User, 'id'>> = {};
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.defaultProjectId !== undefined) changes.defaultProjectId = patch.defaultProjectId;
     if (patch.extra !== undefined) changes.extra = { ...before.extra, ...patch.extra };
     if (patch.password !== undefined) {
-      changes.passwordHash = patch.password === null ? null : await this.#hash(patch.password);
+      changes.passwordHash = patch.password === null ? null : (known?.hash ?? (await this.#hash(patch.password)));
       changes.passwordExpiresAt = patch.password === null ? null : this.#expiry(byAdministrator && patch.exemptFromFirstUse !== true);
+      changes.passwordCreatedAt = patch.password === null ? null : now();
+      changes.passwordSelfService = !byAdministrator;
+      changes.passwordHistory = this.#history(before);
       changes.failedAuthCount = 0;
       changes.failedAuthAt = null;
     }
@@ -163,9 +173,46 @@ export class IdentityManager {
    * same hash work as known ones, so the answer's timing does not tell them apart.
    */
   async changePassword(id: string, originalPassword: string, password: string): Promise<void> {
-    const user = await findOrNull(() => this.#driver.getUser(id));
-    await this.authenticate(user, originalPassword, { allowExpired: true });
-    await this.#update(id, { password }, false);
+    const user = await this.authenticate(await findOrNull(() => this.#driver.getUser(id)), originalPassword, { allowExpired: true });
+    // Keystone's order: the password's requirements, then its minimum age, then its history.
+    const hash = await this.#hash(password);
+    this.#checkMinimumAge(user);
+    await this.#checkHistory(user, password);
+    await this.#update(id, { password }, false, { user, hash });
+  }
+
+  /** The hashes to keep when the current password is replaced: unique_last_password_count of them (at least one), as Keystone keeps. */
+  #history(user: User): string[] {
+    const hashes = user.passwordHash === null ? user.passwordHistory : [...user.passwordHistory, user.passwordHash];
+    return hashes.slice(-Math.max(this.#passwords.uniqueLastCount ?? 0, 1));
+  }
+
+  /** minimum_password_age applies only to a password its user set (an administrator's reset can be changed at once). */
+  #checkMinimumAge(user: User): void {
+    const days = this.#passwords.minimumAgeDays ?? 0;
+    if (days === 0 || !user.passwordSelfService || user.passwordCreatedAt === null) return;
+    // Milliseconds, so a password set this second has less than `days` left, as Keystone's microseconds give.
+    const left = (user.passwordCreatedAt + days * 86400) * 1000 - Date.now();
+    if (left <= 0) return;
+    throw new ValidationError(
+      'You cannot change your password at this time due to the minimum password age. Once you change your ' +
+        `password, it must be used for ${days} day(s) before it can be changed. Please try again in ` +
+        `${Math.floor(left / 86_400_000)} day(s) or contact your administrator to reset your password.`,
+    );
+  }
+
+  /** The new password must differ from the current one and the ones before it, unique_last_password_count in all. */
+  async #checkHistory(user: User, password: string): Promise<void> {
+    const count = this.#passwords.uniqueLastCount ?? 0;
+    if (count === 0) return;
+    const recent = [...user.passwordHistory, ...(user.passwordHash === null ? [] : [user.passwordHash])].slice(-count);
+    const reused = await Promise.all(recent.map((hash) => bcrypt.compare(password, hash)));
+    if (reused.includes(true)) {
+      throw new ValidationError(
+        'The new password cannot be identical to a previous password. The total number which includes the ' +
+          `new password must be unique is ${count}.`,
+      );
+    }
   }
 
   async deleteUser(id: string): Promise<void> {

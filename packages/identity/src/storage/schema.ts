@@ -43,6 +43,10 @@ export interface UserTable {
   extra: string;
   failed_auth_count: Generated<number>;
   failed_auth_at: number | null;
+  password_created_at: number | null;
+  password_self_service: ColumnType<boolean | number, boolean | undefined, boolean>;
+  /** JSON array of earlier password hashes, newest last. */
+  password_history: Generated<string>;
 }
 
 export interface GroupTable {

@@ -43,6 +43,12 @@ export interface User {
   failedAuthCount: number;
   /** Epoch seconds of the last wrong password, or null. */
   failedAuthAt: number | null;
+  /** Epoch seconds the current password was set, or null (no password, or set before Baton kept it). */
+  passwordCreatedAt: number | null;
+  /** Whether the user set the current password themselves (not an administrator). */
+  passwordSelfService: boolean;
+  /** Hashes of earlier passwords, newest last ([security_compliance] unique_last_password_count). */
+  passwordHistory: string[];
 }
 
 export interface Group {

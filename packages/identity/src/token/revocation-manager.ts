@@ -2,6 +2,7 @@
 // is revoked when an event issued at or after the token names its user, project,
 // domain or audit id.
 import type { RevocationEvent, RevokeDriver } from '../storage/types.ts';
+import type { CacheRegion } from '../cache.ts';
 
 export interface RevocationTarget {
   userId?: string;
@@ -31,9 +32,12 @@ export interface RevocationOptions {
 export class RevocationManager {
   readonly #driver: RevokeDriver;
   readonly #retention: number;
+  /** [revoke] caching: used only with a shared backend, so a revoke elsewhere is still seen at once. */
+  readonly #cached: CacheRegion<RevocationEvents>;
 
-  constructor(driver: RevokeDriver, options: RevocationOptions) {
+  constructor(driver: RevokeDriver, cached: CacheRegion<RevocationEvents>, options: RevocationOptions) {
     this.#driver = driver;
+    this.#cached = cached;
     // Keystone prunes after expiration + expiration_buffer, which lets a revoked token
     // validate again under allow_expired once its event is gone (spec G.7). Keeping
     // events for the whole allow_expired window closes that hole.
@@ -63,9 +67,9 @@ export class RevocationManager {
    * The events that can revoke a token issued at or after `issuedAt`, read now: one read
    * serves every token of a request (caller and subject) without being stale for either.
    */
-  async eventsSince(issuedAt: number): Promise<RevocationEvents> {
+  eventsSince(issuedAt: number): Promise<RevocationEvents> {
     const since = Math.floor(issuedAt);
-    return new RevocationEvents(since, await this.#driver.listEventsSince(since));
+    return this.#cached.get(String(since), async () => new RevocationEvents(since, await this.#driver.listEventsSince(since)));
   }
 }
 

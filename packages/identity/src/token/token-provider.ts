@@ -12,7 +12,7 @@ import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { RevocableToken, RevocationEvents, RevocationManager } from './revocation-manager.ts';
-import { VersionedMemo, type DataVersion } from '../data-version.ts';
+import type { CacheRegion, IdentityCache } from '../cache.ts';
 
 export type TokenScope =
   | { kind: 'unscoped' }
@@ -61,17 +61,17 @@ export interface TokenProviderDeps {
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
   revocations: RevocationManager;
-  version: DataVersion;
+  /**
+   * [token], [role], [identity] and [resource] caching: minted tokens, effective roles, and the
+   * users, projects and domains a mint reads. Revocation events are checked on every validation
+   * regardless, so a revoked token or a disabled user is refused whatever these hold.
+   */
+  cache: IdentityCache;
 }
 
-/**
- * How long a minted token is reused. Local writes drop it at once (DataVersion);
- * another node's writes (a role removed, a project disabled) show within this time.
- * Revocation events are checked on every validation regardless, so a revoked token
- * or a disabled user is refused at once on every node.
- */
-const MINT_TTL_MS = 5_000;
 const MINT_CACHE_SIZE = 10_000;
+/** Users, projects and domains kept for minting. */
+const ENTITY_CACHE_SIZE = 10_000;
 /** Opened tokens kept per key set: decrypting is a large part of a validation. */
 const PARSE_CACHE_SIZE = 10_000;
 
@@ -147,9 +147,12 @@ export class TokenCheck {
 export class TokenProvider {
   readonly #deps: TokenProviderDeps;
   readonly #options: TokenProviderOptions;
-  readonly #minted: VersionedMemo<ValidatedToken>;
+  readonly #minted: CacheRegion<ValidatedToken>;
   /** Effective roles per user and scope: issue and validation both need them. */
-  readonly #roleMemo: VersionedMemo<Role[]>;
+  readonly #roleMemo: CacheRegion<Role[]>;
+  readonly #users: CacheRegion<User>;
+  /** Projects and domains, keyed by kind and id. */
+  readonly #resources: CacheRegion<Project | Domain>;
   readonly #parsed = new LRUCache<string, ParsedToken>({ max: PARSE_CACHE_SIZE });
   /** The key set the entries of #parsed were opened with. */
   #parsedWith: readonly Uint8Array[] = [];
@@ -158,8 +161,10 @@ export class TokenProvider {
   constructor(deps: TokenProviderDeps, options: TokenProviderOptions) {
     this.#deps = deps;
     this.#options = options;
-    this.#minted = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
-    this.#roleMemo = new VersionedMemo(deps.version, { ttlMs: MINT_TTL_MS, max: MINT_CACHE_SIZE });
+    this.#minted = deps.cache.region('token', MINT_CACHE_SIZE);
+    this.#roleMemo = deps.cache.region('role', MINT_CACHE_SIZE);
+    this.#users = deps.cache.region('identity', ENTITY_CACHE_SIZE);
+    this.#resources = deps.cache.region('resource', ENTITY_CACHE_SIZE);
     this.#checkSupport = {
       keys: deps.keys,
       parse: (tokenId, keys) => this.#parse(tokenId, keys),
@@ -179,7 +184,7 @@ export class TokenProvider {
     if (request.scope.kind !== 'unscoped' && roles.length === 0) throw new UnauthorizedError();
     const payload = toPayload(request, expiresAt, auditIds);
     const { tokenId, issuedAt } = this.#deps.formatter.create(payload, { now });
-    const userDomain = await this.#deps.resource.getDomain(request.user.domainId);
+    const userDomain = await this.#domain(request.user.domainId);
     return {
       id: tokenId,
       issuedAt,
@@ -232,10 +237,10 @@ export class TokenProvider {
   }
 
   async #mint(id: string, payload: TokenPayload, issuedAt: number): Promise<ValidatedToken> {
-    const { identity, resource, applicationCredentials } = this.#deps;
-    const user = await identity.getUser(payload.userId);
+    const { identity, applicationCredentials } = this.#deps;
+    const user = await this.#users.get(payload.userId, () => identity.getUser(payload.userId));
     if (!user.enabled) throw new NotFoundError(FAILED);
-    const userDomain = await resource.getDomain(user.domainId);
+    const userDomain = await this.#domain(user.domainId);
     const scope = await this.#scope(payload);
     if (!userDomain.enabled) throw NotFoundError.entity('domain', userDomain.id);
     const credential =
@@ -259,20 +264,19 @@ export class TokenProvider {
   }
 
   async #scope(payload: TokenPayload): Promise<TokenScope> {
-    const { resource } = this.#deps;
     switch (payload.kind) {
       case 'project':
       case 'application_credential': {
-        const project = await resource.getProject(payload.projectId);
+        const project = await this.#project(payload.projectId);
         if (!project.enabled) {
           throw new NotFoundError(`Unable to validate token because project ${project.id} is disabled`);
         }
-        const domain = await resource.getDomain(project.domainId);
+        const domain = await this.#domain(project.domainId);
         if (!domain.enabled) throw NotFoundError.entity('domain', domain.id);
         return { kind: 'project', project, domain };
       }
       case 'domain': {
-        const domain = await resource.getDomain(payload.domainId);
+        const domain = await this.#domain(payload.domainId);
         if (!domain.enabled) throw NotFoundError.entity('domain', domain.id);
         return { kind: 'domain', domain };
       }
@@ -283,6 +287,14 @@ export class TokenProvider {
       default:
         throw new NotFoundError('Could not recognize Fernet token');
     }
+  }
+
+  #domain(id: string): Promise<Domain> {
+    return this.#resources.get(`domain ${id}`, () => this.#deps.resource.getDomain(id)) as Promise<Domain>;
+  }
+
+  #project(id: string): Promise<Project> {
+    return this.#resources.get(`project ${id}`, () => this.#deps.resource.getProject(id)) as Promise<Project>;
   }
 
   #roles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {

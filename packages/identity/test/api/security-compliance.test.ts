@@ -1,5 +1,5 @@
 // [security_compliance] as Keystone applies it: lockout, password expiry, the password regex,
-// change upon first use; and POST /v3/users/{id}/password costing the same hash work for
+// password history and minimum age, change upon first use; and POST /v3/users/{id}/password costing the same hash work for
 // unknown users, users without a password and known users.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -104,6 +104,57 @@ describe('password rules', () => {
     assert.equal(json(expired).error.message, `The password is expired and needs to be changed for user: ${id}.`);
     assert.equal((await changePassword(t, id, 'longenough1', 'longenough2')).statusCode, 204);
     assert.equal((await passwordAuth(t, id, 'longenough2')).statusCode, 201);
+  });
+});
+
+describe('unique_last_password_count = 3, minimum_password_age = 1', () => {
+  let t: TestIdentity;
+  let admin: string;
+  before(async () => {
+    t = await startTestIdentity({ securityCompliance: { unique_last_password_count: 3, minimum_password_age: 1 } });
+    admin = await adminToken(t.app);
+  });
+  after(() => t.close());
+
+  const HISTORY = 'The new password cannot be identical to a previous password. The total number which includes the new password must be unique is 3.';
+  const AGE =
+    'You cannot change your password at this time due to the minimum password age. Once you change your password, it must be used ' +
+    'for 1 day(s) before it can be changed. Please try again in 0 day(s) or contact your administrator to reset your password.';
+  /** As if the current password had been set a day and a second ago. */
+  const ageOneDay = (id: string) => t.service.storage.identity.updateUser(id, { passwordCreatedAt: Math.floor(Date.now() / 1000) - 86_401 });
+  const adminReset = (id: string, password: string) =>
+    t.app.inject({ method: 'PATCH', url: `/v3/users/${id}`, headers: { 'x-auth-token': admin }, payload: { user: { password } } });
+
+  it('a self-service change refuses the current password and the two before it, with 400 and Keystone\'s message', async () => {
+    const id = json(await createUser(t, admin, 'erin', 'pw-0')).user.id as string;
+    const same = await changePassword(t, id, 'pw-0', 'pw-0');
+    assert.equal(same.statusCode, 400);
+    assert.equal(json(same).error.message, HISTORY);
+    assert.equal((await changePassword(t, id, 'pw-0', 'pw-1')).statusCode, 204, 'a password an administrator set can be changed at once');
+    await ageOneDay(id);
+    assert.equal((await changePassword(t, id, 'pw-1', 'pw-2')).statusCode, 204);
+    await ageOneDay(id);
+    const reused = await changePassword(t, id, 'pw-2', 'pw-0');
+    assert.equal(reused.statusCode, 400);
+    assert.equal(json(reused).error.message, HISTORY);
+    assert.equal((await changePassword(t, id, 'pw-2', 'pw-3')).statusCode, 204);
+    await ageOneDay(id);
+    assert.equal((await changePassword(t, id, 'pw-3', 'pw-0')).statusCode, 204, 'pw-0 is now the fourth password back');
+    assert.equal((await passwordAuth(t, id, 'pw-0')).statusCode, 201);
+    const stored = await t.service.identity.getUser(id);
+    assert.equal(stored.passwordHistory.length, 3);
+    assert.ok(stored.passwordHistory.every((hash) => hash.startsWith('$2')), 'history holds hashes only');
+  });
+
+  it('minimum_password_age refuses a second self-service change within a day; an administrator resets at any time', async () => {
+    const id = json(await createUser(t, admin, 'frank', 'fr-0')).user.id as string;
+    assert.equal((await changePassword(t, id, 'fr-0', 'fr-1')).statusCode, 204);
+    const early = await changePassword(t, id, 'fr-1', 'fr-2');
+    assert.equal(early.statusCode, 400);
+    assert.equal(json(early).error.message, AGE);
+    assert.equal((await adminReset(id, 'fr-0')).statusCode, 200, 'neither the age nor the history binds an administrator');
+    assert.equal((await changePassword(t, id, 'fr-0', 'fr-2')).statusCode, 204, "the administrator's password can be changed at once");
+    assert.equal((await passwordAuth(t, id, 'fr-2')).statusCode, 201);
   });
 });
 

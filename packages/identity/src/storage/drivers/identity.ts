@@ -27,6 +27,9 @@ function userFromRow(row: Selectable<UserTable>): User {
     extra: parseExtra(row.extra),
     failedAuthCount: row.failed_auth_count,
     failedAuthAt: row.failed_auth_at === null ? null : Number(row.failed_auth_at),
+    passwordCreatedAt: row.password_created_at === null ? null : Number(row.password_created_at),
+    passwordSelfService: fromDbBoolean(row.password_self_service),
+    passwordHistory: JSON.parse(row.password_history) as string[],
   };
 }
 
@@ -43,6 +46,9 @@ function userRow(user: User): Insertable<UserTable> {
     extra: serializeExtra(user.extra),
     failed_auth_count: user.failedAuthCount,
     failed_auth_at: user.failedAuthAt,
+    password_created_at: user.passwordCreatedAt,
+    password_self_service: user.passwordSelfService,
+    password_history: JSON.stringify(user.passwordHistory),
   };
 }
 

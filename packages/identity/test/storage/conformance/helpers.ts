@@ -40,6 +40,9 @@ export function newUser(domainId: string, overrides: Partial<User> = {}): User {
     extra: {},
     failedAuthCount: 0,
     failedAuthAt: null,
+    passwordCreatedAt: 1_700_000_000,
+    passwordSelfService: false,
+    passwordHistory: [],
     ...overrides,
   };
 }

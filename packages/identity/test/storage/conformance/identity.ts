@@ -37,11 +37,19 @@ export function identityConformance(get: GetStorage): void {
       await assert.rejects(get().identity.updateUser(other.id, { name: user.name }), { code: 'ERR_IDENTITY_CONFLICT' });
     });
 
-    it('updates the password hash and clears an expiry', async () => {
+    it('updates the password hash, its history and when and by whom it was set, and clears an expiry', async () => {
       const domain = await get().resource.createDomain(newDomain());
       const user = await get().identity.createUser(newUser(domain.id, { passwordExpiresAt: 2_000_000_000 }));
-      const updated = await get().identity.updateUser(user.id, { passwordHash: '$2b$12$new', passwordExpiresAt: null, enabled: false });
-      assert.deepEqual(updated, { ...user, passwordHash: '$2b$12$new', passwordExpiresAt: null, enabled: false });
+      const patch = {
+        passwordHash: '$2b$12$new',
+        passwordExpiresAt: null,
+        enabled: false,
+        passwordHistory: [user.passwordHash as string],
+        passwordCreatedAt: 1_800_000_000,
+        passwordSelfService: true,
+      };
+      const updated = await get().identity.updateUser(user.id, patch);
+      assert.deepEqual(updated, { ...user, ...patch });
       assert.deepEqual(await get().identity.getUser(user.id), updated);
     });
 

@@ -1,11 +1,9 @@
 // Redis through ioredis. Commands fail at once while disconnected (no offline queue) and
 // ioredis keeps reconnecting in the background, so the cache comes back by itself.
 import { Redis } from 'ioredis';
-import { CacheUnavailableError } from '../errors.ts';
-import type { TokenData } from '../token-data.ts';
-import { decodeEntry, encodeEntry, type ValidationCacheBackend } from '../validation-cache.ts';
+import type { TextStore } from './store.ts';
 
-export class RedisCache implements ValidationCacheBackend {
+export class RedisStore implements TextStore {
   readonly kind = 'redis';
   readonly #client: Redis;
   readonly #timeoutMs: number;
@@ -20,32 +18,30 @@ export class RedisCache implements ValidationCacheBackend {
       connectTimeout: timeoutSeconds * 1000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
-    // Without a listener ioredis reports connection errors as unhandled; the validator logs
-    // the failed commands instead.
+    // Without a listener ioredis reports connection errors as unhandled; callers see the
+    // failed commands instead.
     this.#client.on('error', () => undefined);
   }
 
-  async get(key: string): Promise<TokenData | undefined> {
-    try {
-      await this.#firstConnection();
-      const text = await this.#client.get(key);
-      return text === null ? undefined : decodeEntry(text);
-    } catch (error) {
-      throw new CacheUnavailableError(`redis get failed: ${describe(error)}`, { cause: error });
-    }
+  async get(key: string): Promise<string | undefined> {
+    await this.#firstConnection();
+    return (await this.#client.get(key)) ?? undefined;
   }
 
-  async set(key: string, value: TokenData, ttlSeconds: number): Promise<void> {
-    try {
-      await this.#firstConnection();
-      await this.#client.set(key, encodeEntry(value), 'EX', ttlSeconds);
-    } catch (error) {
-      throw new CacheUnavailableError(`redis set failed: ${describe(error)}`, { cause: error });
-    }
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.#firstConnection();
+    if (ttlSeconds > 0) await this.#client.set(key, value, 'EX', ttlSeconds);
+    else await this.#client.set(key, value);
+  }
+
+  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    await this.#firstConnection();
+    const reply = ttlSeconds > 0 ? await this.#client.set(key, value, 'EX', ttlSeconds, 'NX') : await this.#client.set(key, value, 'NX');
+    return reply === 'OK';
   }
 
   // Before the first connection is up, wait for it (bounded); once ioredis is reconnecting
-  // after a loss, fail at once so requests go to identity without waiting.
+  // after a loss, fail at once so callers do without the cache instead of waiting.
   async #firstConnection(): Promise<void> {
     const status = this.#client.status;
     if (status !== 'wait' && status !== 'connecting' && status !== 'connect') return;
@@ -65,8 +61,4 @@ export class RedisCache implements ValidationCacheBackend {
   async close(): Promise<void> {
     this.#client.disconnect();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
