@@ -24,8 +24,9 @@ export interface Stack {
 export async function startStack(options: TestIdentityOptions = {}): Promise<Stack> {
   const identity = await startTestIdentity(options);
   const calls = new Map<string, number>();
-  identity.app.addHook('onRequest', async (request) => {
-    const key = `${request.method} ${request.url.split('?')[0]}`;
+  // The server's own event: the app is ready (its hooks sealed) once createIdentityApp returns.
+  identity.app.server.on('request', (request: IncomingMessage) => {
+    const key = `${request.method} ${(request.url ?? '').split('?')[0]}`;
     calls.set(key, (calls.get(key) ?? 0) + 1);
   });
   const base = await identity.app.listen({ host: '127.0.0.1', port: 0 });

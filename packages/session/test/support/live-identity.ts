@@ -22,8 +22,9 @@ export interface LiveIdentity {
 export async function startLiveIdentity(options: { expiration?: number } = {}): Promise<LiveIdentity> {
   const identity = await startTestIdentity(options.expiration === undefined ? {} : { expiration: options.expiration });
   let authRequests = 0;
-  identity.app.addHook('onRequest', async function countAuth(request) {
-    if (request.method === 'POST' && request.url.startsWith('/v3/auth/tokens')) authRequests++;
+  // The server's own event: the app is ready (its hooks sealed) once createIdentityApp returns.
+  identity.app.server.on('request', function countAuth(request: IncomingMessage) {
+    if (request.method === 'POST' && request.url?.startsWith('/v3/auth/tokens')) authRequests++;
   });
   const nova = await createProjectUser(identity, 'nova', 'service');
   const demo = await createProjectUser(identity, 'demo', 'member');
