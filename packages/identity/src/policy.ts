@@ -184,6 +184,19 @@ const defaults: Record<string, RuleDefault> = {
   list_application_credentials: { scopes: SP, rule: [cloudAdmin, systemReader, owner], deprecated: [anyAdmin, owner] },
   create_application_credential: { scopes: ['project'], rule: [owner] },
   delete_application_credential: { scopes: SP, rule: [anyAdmin, owner], deprecated: [anyAdmin, owner] },
+
+  get_registered_limit: { scopes: SDP, rule: [anyone] },
+  list_registered_limits: { scopes: SDP, rule: [anyone] },
+  create_registered_limits: adminOnly(SP),
+  update_registered_limit: adminOnly(SP),
+  delete_registered_limit: adminOnly(SP),
+  get_limit_model: { scopes: SDP, rule: [anyone] },
+  // Any role on the limit's domain (or its project's domain) or on its project reads it.
+  get_limit: { scopes: SDP, rule: [cloudAdmin, systemReader, (c, t) => inDomain(c, t.domainId), projectUser], deprecated: [anyAdmin] },
+  list_limits: { scopes: SDP, rule: [anyone] },
+  create_limits: adminOnly(SP),
+  update_limit: adminOnly(SP),
+  delete_limit: adminOnly(SP),
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

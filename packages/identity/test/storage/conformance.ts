@@ -10,6 +10,7 @@ import { identityConformance } from './conformance/identity.ts';
 import { newDomain, newId } from './conformance/helpers.ts';
 import { resourceConformance } from './conformance/resource.ts';
 import { revokeConformance } from './conformance/revoke.ts';
+import { unifiedLimitConformance } from './conformance/unified-limit.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -65,5 +66,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     catalogConformance(get);
     applicationCredentialConformance(get);
     revokeConformance(get);
+    unifiedLimitConformance(get);
   });
 }

@@ -88,6 +88,7 @@ export function projectRoutes(context: ApiContext) {
       remove: async (id) => {
         await resource.deleteProject(id);
         await assignment.deleteAssignmentsFor({ targetId: id });
+        await context.service.limits.deleteLimitsForProject(id);
       },
     });
 

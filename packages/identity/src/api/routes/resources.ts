@@ -6,6 +6,7 @@ import { catalogRoutes } from './catalog.ts';
 import { domainRoutes } from './domains.ts';
 import { grantRoutes } from './grants.ts';
 import { groupRoutes } from './groups.ts';
+import { limitRoutes } from './limits.ts';
 import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
 import { roleRoutes } from './roles.ts';
@@ -22,5 +23,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(roleAssignmentRoutes(context));
     await app.register(catalogRoutes(context));
     await app.register(applicationCredentialRoutes(context));
+    await app.register(limitRoutes(context));
   };
 }

@@ -110,3 +110,57 @@ export const applicationCredentialSchema: Schema = {
   required: ['name'],
   additionalProperties: true,
 };
+
+// keystone/limit/schema.py
+const limitValue: Schema = { type: 'integer', minimum: -1, maximum: 0x7fffffff };
+const resourceName: Schema = { type: 'string', minLength: 1, maxLength: 255 };
+const registeredLimitProperties: Properties = {
+  service_id: idString,
+  region_id: { type: ['null', 'string'] },
+  resource_name: resourceName,
+  default_limit: limitValue,
+  description,
+};
+
+export const registeredLimitSchemas = {
+  create: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: registeredLimitProperties,
+      additionalProperties: false,
+      required: ['service_id', 'resource_name', 'default_limit'],
+    },
+    minItems: 1,
+  },
+  update: { type: 'object', properties: registeredLimitProperties, additionalProperties: false },
+} satisfies Record<string, Schema>;
+
+const limitOwnerProperties = (owner: 'project_id' | 'domain_id'): Properties => ({
+  [owner]: idString,
+  service_id: idString,
+  region_id: { type: 'string' },
+  resource_name: resourceName,
+  resource_limit: limitValue,
+  description,
+});
+
+export const limitSchemas = {
+  create: {
+    type: 'array',
+    items: {
+      type: 'object',
+      oneOf: (['project_id', 'domain_id'] as const).map((owner) => ({
+        properties: limitOwnerProperties(owner),
+        required: [owner, 'service_id', 'resource_name', 'resource_limit'],
+        additionalProperties: false,
+      })),
+    },
+    minItems: 1,
+  },
+  update: {
+    type: 'object',
+    properties: { resource_limit: limitValue, description },
+    additionalProperties: false,
+  },
+} satisfies Record<string, Schema>;

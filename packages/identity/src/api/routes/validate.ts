@@ -23,8 +23,13 @@ export interface Schema {
   pattern?: string;
   enum?: readonly unknown[];
   items?: Schema;
+  minItems?: number;
   maxItems?: number;
   uniqueItems?: boolean;
+  minimum?: number;
+  maximum?: number;
+  /** Exactly one of the alternatives must hold. */
+  oneOf?: readonly Schema[];
 }
 
 /** Python's repr(), which jsonschema puts in every message. */
@@ -142,6 +147,25 @@ function firstError(value: unknown, schema: Schema, path: string[]): { path: str
           }
         }
         break;
+      case 'minItems':
+        if (Array.isArray(value) && value.length < (schema.minItems ?? 0)) return fail(`${pyRepr(value)} is too short`);
+        break;
+      case 'minimum':
+        if (typeof value === 'number' && value < (schema.minimum ?? -Infinity)) {
+          return fail(`${pyRepr(value)} is less than the minimum of ${pyRepr(schema.minimum)}`);
+        }
+        break;
+      case 'maximum':
+        if (typeof value === 'number' && value > (schema.maximum ?? Infinity)) {
+          return fail(`${pyRepr(value)} is greater than the maximum of ${pyRepr(schema.maximum)}`);
+        }
+        break;
+      case 'oneOf': {
+        const holding = (schema.oneOf ?? []).filter((alternative) => firstError(value, alternative, path) === null).length;
+        if (holding === 0) return fail(`${pyRepr(value)} is not valid under any of the given schemas`);
+        if (holding > 1) return fail(`${pyRepr(value)} is valid under more than one of the given schemas`);
+        break;
+      }
       case 'maxItems':
         if (Array.isArray(value) && value.length > (schema.maxItems ?? Infinity)) return fail(`${pyRepr(value)} is too long`);
         break;
@@ -171,6 +195,13 @@ export function readMember(body: unknown, key: string, schema: Schema): Json {
   const member = isObject(body) && key in body ? body[key] : {};
   validate(member, schema);
   return member as Json;
+}
+
+/** The list under `key` in the request body, validated (a missing key counts as `{}`, as in Keystone). */
+export function readList(body: unknown, key: string, schema: Schema): Json[] {
+  const list = isObject(body) && key in body ? body[key] : {};
+  validate(list, schema);
+  return list as Json[];
 }
 
 /** PATCH bodies may repeat the id but never change it (keystone _require_matching_id). */

