@@ -56,7 +56,7 @@ export class Recorder {
     });
     const text = await response.text();
     const json: unknown = text === '' ? null : JSON.parse(text);
-    this.transcript.push({ label: `${label}: ${method} ${path.replace(/[0-9a-f]{32}/g, '{id}')}`, status: response.status, shape: jsonShape(json) });
+    this.transcript.push({ label: `${label}: ${method} ${path.replace(/[0-9a-f]{32}/g, '{id}').replace(/-[0-9a-f]{8}\b/g, '-{unique}')}`, status: response.status, shape: jsonShape(json) });
     return { status: response.status, body: json };
   }
 }
@@ -176,4 +176,37 @@ export const limitsSequence: Sequence = async (api) => {
   await api.call('deleted limit', 'GET', `/limits/${limitId}`);
   await api.call('delete registered', 'DELETE', `/registered_limits/${ram?.id}`);
   await api.call('delete project', 'DELETE', `/projects/${projectId}`);
+};
+
+/** Project tags: the tag routes, tags on create and update, and the four list filters. */
+export const projectTagsSequence: Sequence = async (api) => {
+  const [x, y, z] = [api.unique('x'), api.unique('y'), api.unique('z')];
+  const created = await api.call('create with tags', 'POST', '/projects', { project: { name: api.unique('tagged'), tags: [x, y] } });
+  const id = created.body.project.id as string;
+  const other = (await api.call('second', 'POST', '/projects', { project: { name: api.unique('tagged'), tags: [y, z] } })).body.project.id as string;
+  await api.call('slash in a tag', 'POST', '/projects', { project: { name: api.unique('bad'), tags: ['a/b'] } });
+  await api.call('list tags', 'GET', `/projects/${id}/tags`);
+  await api.call('replace tags', 'PUT', `/projects/${id}/tags`, { tags: [` ${x} `, y] });
+  await api.call('show', 'GET', `/projects/${id}`);
+  await api.call('replace with no list', 'PUT', `/projects/${id}/tags`, { tag: [] });
+  await api.call('replace with a repeat', 'PUT', `/projects/${id}/tags`, { tags: [x, x] });
+  await api.call('add one', 'PUT', `/projects/${id}/tags/${z}`);
+  await api.call('add it again', 'PUT', `/projects/${id}/tags/${z}`);
+  await api.call('check', 'GET', `/projects/${id}/tags/${z}`);
+  await api.call('check (HEAD)', 'HEAD', `/projects/${id}/tags/${z}`);
+  await api.call('check a missing tag', 'GET', `/projects/${id}/tags/nope`);
+  await api.call('remove one', 'DELETE', `/projects/${id}/tags/${z}`);
+  await api.call('remove it again', 'DELETE', `/projects/${id}/tags/${z}`);
+  await api.call('tags=', 'GET', `/projects?tags=${x},${y}`);
+  await api.call('tags-any=', 'GET', `/projects?tags-any=${x},${z}`);
+  await api.call('not-tags= with tags-any=', 'GET', `/projects?tags-any=${y},${z}&not-tags=${x},${y}`);
+  await api.call('not-tags-any= with tags-any=', 'GET', `/projects?tags-any=${y}&not-tags-any=${x}`);
+  await api.call('update tags', 'PATCH', `/projects/${other}`, { project: { tags: [z] } });
+  await api.call('too many', 'PATCH', `/projects/${other}`, { project: { tags: Array.from({ length: 81 }, (_, i) => `t${i}`) } });
+  await api.call('remove all', 'DELETE', `/projects/${id}/tags`);
+  await api.call('none left', 'GET', `/projects/${id}/tags`);
+  await api.call('missing project', 'GET', `/projects/${'e'.repeat(32)}/tags`);
+  await api.call('no token', 'GET', `/projects/${id}/tags`, undefined, null);
+  await api.call('delete', 'DELETE', `/projects/${id}`);
+  await api.call('delete other', 'DELETE', `/projects/${other}`);
 };

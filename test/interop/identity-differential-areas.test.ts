@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
-import { differential, limitsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+import { differential, limitsSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -40,6 +40,19 @@ describe('Keystone and Baton answer the same (limits, tags, endpoint groups, pol
       assert.equal(limit.resource_limit, 3, side.name);
       const limits = (await cli(side, ['limit', 'list', '--service', service.id])) as Record<string, unknown>[];
       assert.deepEqual(limits.map((l) => l['Resource Limit']), [3], side.name);
+    }));
+  });
+
+  it('project tags: the tag routes, tags on projects and the list filters', async () => {
+    await differential(sides, projectTagsSequence);
+  });
+
+  it('project tags through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const created = (await cli(side, ['project', 'create', '--domain', 'default', '--tag', 'cli-red', '--tag', 'cli-blue', 'cli-tagged'])) as Record<string, unknown>;
+      assert.deepEqual(created.tags, ['cli-red', 'cli-blue'], side.name);
+      const listed = (await cli(side, ['project', 'list', '--tags', 'cli-red,cli-blue'])) as Record<string, unknown>[];
+      assert.deepEqual(listed.map((p) => p.Name), ['cli-tagged'], side.name);
     }));
   });
 });

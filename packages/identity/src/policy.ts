@@ -120,6 +120,13 @@ const defaults: Record<string, RuleDefault> = {
   update_project: domainWrite(),
   delete_project: domainWrite(),
 
+  list_project_tags: { scopes: SDP, rule: [cloudAdmin, systemReader, domainReader, projectUser], deprecated: [anyAdmin, projectUser] },
+  get_project_tag: { scopes: SDP, rule: [cloudAdmin, systemReader, domainReader, projectUser], deprecated: [anyAdmin, projectUser] },
+  update_project_tags: domainWrite(),
+  create_project_tag: domainWrite(),
+  delete_project_tags: domainWrite(),
+  delete_project_tag: domainWrite(),
+
   get_user: domainRead(owner),
   list_users: domainRead(),
   create_user: domainWrite(),

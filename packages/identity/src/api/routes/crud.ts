@@ -17,6 +17,8 @@ export interface CrudSpec<T> {
   createSchema: Schema;
   updateSchema: Schema;
   render(renderer: Renderer, entity: T): Json;
+  /** The PATCH answer, when it differs from `render`. */
+  renderUpdated?(renderer: Renderer, entity: T): Json;
   /** Policy target of an existing entity (owner, domain, project checks). */
   target(entity: T): PolicyTarget;
   /**
@@ -97,7 +99,8 @@ export function registerCrud<T>(app: FastifyInstance, context: ApiContext, spec:
     const body = readMember(request.body, member, spec.updateSchema);
     requireMatchingId(body, id);
     if (existing === null) await spec.get(id);
-    return { [member]: spec.render(context.renderer(request), await spec.update(id, body)) };
+    const updated = await spec.update(id, body);
+    return { [member]: (spec.renderUpdated ?? spec.render)(context.renderer(request), updated) };
   });
 
   app.delete(one, async function deleteEntity(request, reply) {

@@ -11,12 +11,11 @@ const idString: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern:
 const nullableId: Schema = { ...idString, type: ['string', 'null'] };
 const name64: Schema = { type: 'string', minLength: 1, maxLength: 64, pattern: '[\\S]+' };
 const name255: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' };
-const tags: Schema = {
-  type: 'array',
-  items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' },
-  maxItems: 80,
-  uniqueItems: true,
-};
+const tag: Schema = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' };
+const tags: Schema = { type: 'array', items: tag, maxItems: 80, uniqueItems: true };
+
+/** PUT /v3/projects/{id}/tags takes `list`; PUT …/tags/{tag} checks its tag against `one`. */
+export const projectTagSchemas = { one: tag, list: tags };
 
 function createAndUpdate(properties: Properties, required: string[]): { create: Schema; update: Schema } {
   return {
