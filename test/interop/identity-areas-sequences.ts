@@ -210,3 +210,22 @@ export const projectTagsSequence: Sequence = async (api) => {
   await api.call('delete', 'DELETE', `/projects/${id}`);
   await api.call('delete other', 'DELETE', `/projects/${other}`);
 };
+
+/** /v3/policies: policy documents with a type, a blob and extra attributes. */
+export const policiesSequence: Sequence = async (api) => {
+  const type = api.unique('application/json');
+  const created = await api.call('create', 'POST', '/policies', { policy: { type, blob: '{"a": "rule:b"}', colour: 'red' } });
+  const id = created.body.policy.id as string;
+  await api.call('no blob', 'POST', '/policies', { policy: { type } });
+  await api.call('blob not a string', 'POST', '/policies', { policy: { type, blob: {} } });
+  await api.call('get', 'GET', `/policies/${id}`);
+  await api.call('list by type', 'GET', `/policies?type=${type}`);
+  await api.call('update', 'PATCH', `/policies/${id}`, { policy: { blob: '{}', size: 2 } });
+  await api.call('empty update', 'PATCH', `/policies/${id}`, { policy: {} });
+  await api.call('change the id', 'PATCH', `/policies/${id}`, { policy: { id: 'f'.repeat(32) } });
+  await api.call('list as a project admin', 'GET', `/policies?type=${type}`, undefined, api.side.project);
+  await api.call('no token', 'GET', '/policies', undefined, null);
+  await api.call('delete', 'DELETE', `/policies/${id}`);
+  await api.call('deleted', 'GET', `/policies/${id}`);
+  await api.call('delete again', 'DELETE', `/policies/${id}`);
+};

@@ -4,13 +4,16 @@
 // and the transcripts must agree on every status, JSON shape (keys, types, links) and
 // error code. The real `openstack` CLI then drives each area it has commands for.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
-import { differential, limitsSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
-describe('Keystone and Baton answer the same (limits, tags, endpoint groups, policies, domain configs, access rules)', { timeout: 300_000 }, () => {
+describe('Keystone and Baton answer the same (limits, tags, endpoint groups, policies, domain configs, access rules)', { timeout: 900_000 }, () => {
   let keystone: RealKeystone;
   let baton: RealKeystone;
   const sides: Side[] = [];
@@ -54,5 +57,26 @@ describe('Keystone and Baton answer the same (limits, tags, endpoint groups, pol
       const listed = (await cli(side, ['project', 'list', '--tags', 'cli-red,cli-blue'])) as Record<string, unknown>[];
       assert.deepEqual(listed.map((p) => p.Name), ['cli-tagged'], side.name);
     }));
+  });
+
+  it('policies: create, read, list by type, update, delete', async () => {
+    await differential(sides, policiesSequence);
+  });
+
+  it('policies through the openstack CLI', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-policy-'));
+    try {
+      const file = join(dir, 'policy.json');
+      await writeFile(file, '{"compute:start": "rule:admin"}');
+      await Promise.all(sides.map(async (side) => {
+        const created = (await cli(side, ['policy', 'create', '--type', 'application/x-cli', file])) as Record<string, unknown>;
+        assert.equal(created.type, 'application/x-cli', side.name);
+        assert.equal(created.rules, '{"compute:start": "rule:admin"}', side.name);
+        const listed = (await cli(side, ['policy', 'list'])) as Record<string, unknown>[];
+        assert.deepEqual(listed.filter((p) => p.Type === 'application/x-cli').map((p) => p.ID), [created.id], side.name);
+      }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -86,6 +86,7 @@ export function observeWrites(storage: Storage, version: DataVersion): Storage {
     applicationCredential: observeDriver(storage.applicationCredential, bump),
     revoke: observeDriver(storage.revoke, bump),
     unifiedLimit: observeDriver(storage.unifiedLimit, bump),
+    policy: observeDriver(storage.policy, bump),
     migrate: () => storage.migrate(),
     close: () => storage.close(),
   };

@@ -192,6 +192,12 @@ const defaults: Record<string, RuleDefault> = {
   create_application_credential: { scopes: ['project'], rule: [owner] },
   delete_application_credential: { scopes: SP, rule: [anyAdmin, owner], deprecated: [anyAdmin, owner] },
 
+  get_policy: adminOrSystemReader(),
+  list_policies: adminOrSystemReader(),
+  create_policy: adminOnly(SP),
+  update_policy: adminOnly(SP),
+  delete_policy: adminOnly(SP),
+
   get_registered_limit: { scopes: SDP, rule: [anyone] },
   list_registered_limits: { scopes: SDP, rule: [anyone] },
   create_registered_limits: adminOnly(SP),

@@ -14,6 +14,7 @@ import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
 import { DataVersion, observeWrites } from './data-version.ts';
 import { compilePolicy, type Policy } from './policy.ts';
+import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
@@ -62,6 +63,8 @@ export class IdentityService {
   readonly catalog: CatalogManager;
   readonly applicationCredentials: ApplicationCredentialManager;
   readonly limits: UnifiedLimitManager;
+  /** /v3/policies documents (not the rules in `policy`). */
+  readonly policyBlobs: PolicyBlobManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -102,6 +105,7 @@ export class IdentityService {
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.version);
+    this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();

@@ -7,6 +7,7 @@ import type {
   Endpoint,
   Group,
   Limit,
+  PolicyBlob,
   Project,
   RegisteredLimit,
   Region,
@@ -156,6 +157,10 @@ export class Renderer {
       description: l.description,
       links: this.link(`limits/${l.id}`),
     };
+  }
+
+  policy(p: PolicyBlob): Json {
+    return { id: p.id, type: p.type, blob: p.blob, ...p.extra, links: this.link(`policies/${p.id}`) };
   }
 
   region(r: Region): Json {

@@ -6,6 +6,7 @@ import { SqlAssignmentDriver } from './drivers/assignment.ts';
 import { SqlCatalogDriver } from './drivers/catalog.ts';
 import { SqlIdentityDriver } from './drivers/identity.ts';
 import { SqlResourceDriver } from './drivers/resource.ts';
+import { SqlPolicyDriver } from './drivers/policy.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import type { DriverContext } from './drivers/shared.ts';
@@ -37,6 +38,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     applicationCredential: new SqlApplicationCredentialDriver(ctx),
     revoke: new SqlRevokeDriver(ctx),
     unifiedLimit: new SqlUnifiedLimitDriver(ctx),
+    policy: new SqlPolicyDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -154,6 +154,13 @@ export interface LimitTable {
   description: string | null;
 }
 
+export interface PolicyTable {
+  id: string;
+  type: string;
+  blob: string;
+  extra: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -172,6 +179,7 @@ export interface Database {
   revocation_event: RevocationEventTable;
   registered_limit: RegisteredLimitTable;
   limit: LimitTable;
+  policy: PolicyTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -162,6 +162,14 @@ export interface Limit {
   description: string | null;
 }
 
+/** A policy document stored for services to fetch (Keystone's deprecated /v3/policies). */
+export interface PolicyBlob {
+  id: string;
+  type: string;
+  blob: string;
+  extra: Record<string, unknown>;
+}
+
 /** Equality filters of the limit lists; `regionId: null` matches limits without a region. */
 export interface LimitFilter {
   serviceId?: string;
@@ -306,6 +314,14 @@ export interface UnifiedLimitDriver {
   deleteLimitsForProject(projectId: string): Promise<void>;
 }
 
+export interface PolicyDriver {
+  createPolicy(policy: PolicyBlob): Promise<PolicyBlob>;
+  getPolicy(id: string): Promise<PolicyBlob>;
+  listPolicies(filter?: { type?: string }): Promise<PolicyBlob[]>;
+  updatePolicy(id: string, patch: Partial<Omit<PolicyBlob, 'id'>>): Promise<PolicyBlob>;
+  deletePolicy(id: string): Promise<void>;
+}
+
 export interface RevokeDriver {
   /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
   addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
@@ -323,6 +339,7 @@ export interface Storage {
   readonly applicationCredential: ApplicationCredentialDriver;
   readonly revoke: RevokeDriver;
   readonly unifiedLimit: UnifiedLimitDriver;
+  readonly policy: PolicyDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

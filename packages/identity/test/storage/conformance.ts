@@ -8,6 +8,7 @@ import { assignmentConformance } from './conformance/assignment.ts';
 import { catalogConformance } from './conformance/catalog.ts';
 import { identityConformance } from './conformance/identity.ts';
 import { newDomain, newId } from './conformance/helpers.ts';
+import { policyConformance } from './conformance/policy.ts';
 import { resourceConformance } from './conformance/resource.ts';
 import { revokeConformance } from './conformance/revoke.ts';
 import { unifiedLimitConformance } from './conformance/unified-limit.ts';
@@ -67,5 +68,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     applicationCredentialConformance(get);
     revokeConformance(get);
     unifiedLimitConformance(get);
+    policyConformance(get);
   });
 }

@@ -7,6 +7,7 @@ import { domainRoutes } from './domains.ts';
 import { grantRoutes } from './grants.ts';
 import { groupRoutes } from './groups.ts';
 import { limitRoutes } from './limits.ts';
+import { policyRoutes } from './policies.ts';
 import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
 import { roleRoutes } from './roles.ts';
@@ -24,5 +25,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(catalogRoutes(context));
     await app.register(applicationCredentialRoutes(context));
     await app.register(limitRoutes(context));
+    await app.register(policyRoutes(context));
   };
 }

@@ -163,3 +163,9 @@ export const limitSchemas = {
     additionalProperties: false,
   },
 } satisfies Record<string, Schema>;
+
+// keystone/policy/schema.py
+export const policySchemas = createAndUpdate(
+  { blob: { type: 'string' }, type: { type: 'string', maxLength: 255 } },
+  ['blob', 'type'],
+);

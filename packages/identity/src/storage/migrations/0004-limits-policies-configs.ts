@@ -1,4 +1,4 @@
-// Unified limits (Keystone's registered_limit and limit tables).
+// Unified limits (Keystone's registered_limit and limit tables) and policy blobs (policy).
 import type { Kysely, Migration } from 'kysely';
 
 const ID = 'varchar(64)';
@@ -30,8 +30,16 @@ export function limitsPoliciesConfigsMigration(): Migration {
         .execute();
       await db.schema.createIndex('ix_limit_registered_limit_id').on('limit').column('registered_limit_id').execute();
       await db.schema.createIndex('ix_limit_project_id').on('limit').column('project_id').execute();
+      await db.schema
+        .createTable('policy')
+        .addColumn('id', ID, (col) => col.primaryKey())
+        .addColumn('type', 'varchar(255)', (col) => col.notNull())
+        .addColumn('blob', 'text', (col) => col.notNull())
+        .addColumn('extra', 'text', (col) => col.notNull())
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('policy').execute();
       await db.schema.dropTable('limit').execute();
       await db.schema.dropTable('registered_limit').execute();
     },
