@@ -85,6 +85,8 @@ export function observeWrites(storage: Storage, version: DataVersion): Storage {
     catalog: observeDriver(storage.catalog, bump),
     applicationCredential: observeDriver(storage.applicationCredential, bump),
     revoke: observeDriver(storage.revoke, bump),
+    unifiedLimit: observeDriver(storage.unifiedLimit, bump),
+    policy: observeDriver(storage.policy, bump),
     migrate: () => storage.migrate(),
     close: () => storage.close(),
   };

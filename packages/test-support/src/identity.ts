@@ -36,6 +36,8 @@ export interface TestIdentityOptions {
   passwordHashRounds?: number;
   /** [resource] admin_project_name and admin_project_domain_name. */
   adminProject?: { name: string; domainName: string };
+  /** [unified_limit] enforcement_model (flat by default). */
+  enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
 }
 
 /** The API suites that matter most run on both databases (PostgreSQL must be up: CI has it). */
@@ -79,6 +81,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
     resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
+    unified_limit: { enforcement_model: options.enforcementModel ?? 'flat' },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

@@ -12,6 +12,7 @@ import { resourceGroup } from './resource.ts';
 import { revokeGroup } from './revoke.ts';
 import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
+import { unifiedLimitGroup } from './unified-limit.ts';
 
 export {
   authGroup,
@@ -26,6 +27,7 @@ export {
   revokeGroup,
   securityComplianceGroup,
   tokenGroup,
+  unifiedLimitGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 
@@ -42,4 +44,5 @@ export const keystoneGroups = [
   revokeGroup,
   securityComplianceGroup,
   tokenGroup,
+  unifiedLimitGroup,
 ] as const;
