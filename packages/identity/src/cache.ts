@@ -242,6 +242,8 @@ export class IdentityCache {
       catalog: observeDriver(storage.catalog, bump),
       applicationCredential: observeDriver(storage.applicationCredential, bump),
       revoke: observeDriver(storage.revoke, bump),
+      unifiedLimit: observeDriver(storage.unifiedLimit, bump),
+      policy: observeDriver(storage.policy, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

@@ -120,6 +120,13 @@ const defaults: Record<string, RuleDefault> = {
   update_project: domainWrite(),
   delete_project: domainWrite(),
 
+  list_project_tags: { scopes: SDP, rule: [cloudAdmin, systemReader, domainReader, projectUser], deprecated: [anyAdmin, projectUser] },
+  get_project_tag: { scopes: SDP, rule: [cloudAdmin, systemReader, domainReader, projectUser], deprecated: [anyAdmin, projectUser] },
+  update_project_tags: domainWrite(),
+  create_project_tag: domainWrite(),
+  delete_project_tags: domainWrite(),
+  delete_project_tag: domainWrite(),
+
   get_user: domainRead(owner),
   list_users: domainRead(),
   create_user: domainWrite(),
@@ -184,6 +191,25 @@ const defaults: Record<string, RuleDefault> = {
   list_application_credentials: { scopes: SP, rule: [cloudAdmin, systemReader, owner], deprecated: [anyAdmin, owner] },
   create_application_credential: { scopes: ['project'], rule: [owner] },
   delete_application_credential: { scopes: SP, rule: [anyAdmin, owner], deprecated: [anyAdmin, owner] },
+
+  get_policy: adminOrSystemReader(),
+  list_policies: adminOrSystemReader(),
+  create_policy: adminOnly(SP),
+  update_policy: adminOnly(SP),
+  delete_policy: adminOnly(SP),
+
+  get_registered_limit: { scopes: SDP, rule: [anyone] },
+  list_registered_limits: { scopes: SDP, rule: [anyone] },
+  create_registered_limits: adminOnly(SP),
+  update_registered_limit: adminOnly(SP),
+  delete_registered_limit: adminOnly(SP),
+  get_limit_model: { scopes: SDP, rule: [anyone] },
+  // Any role on the limit's domain (or its project's domain) or on its project reads it.
+  get_limit: { scopes: SDP, rule: [cloudAdmin, systemReader, (c, t) => inDomain(c, t.domainId), projectUser], deprecated: [anyAdmin] },
+  list_limits: { scopes: SDP, rule: [anyone] },
+  create_limits: adminOnly(SP),
+  update_limit: adminOnly(SP),
+  delete_limit: adminOnly(SP),
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

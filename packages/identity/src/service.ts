@@ -14,6 +14,8 @@ import { RevocationManager } from './token/revocation-manager.ts';
 import { TokenProvider } from './token/token-provider.ts';
 import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
+import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
+import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -60,6 +62,7 @@ export interface IdentityConfig {
   readonly oslo_middleware: { readonly max_request_body_size: number };
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
+  readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
 }
 
 export class IdentityService {
@@ -72,6 +75,9 @@ export class IdentityService {
   readonly assignment: AssignmentManager;
   readonly catalog: CatalogManager;
   readonly applicationCredentials: ApplicationCredentialManager;
+  readonly limits: UnifiedLimitManager;
+  /** /v3/policies documents (not the rules in `policy`). */
+  readonly policyBlobs: PolicyBlobManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -98,7 +104,8 @@ export class IdentityService {
       allowExpiredWindow: config.token.allow_expired_window,
       expirationBuffer: config.revoke.expiration_buffer,
     });
-    this.resource = new ResourceManager(storage.resource, this.revocations);
+    const model = enforcementModel(config.unified_limit.enforcement_model);
+    this.resource = new ResourceManager(storage.resource, this.revocations, { maxProjectDepth: model.maxProjectDepth });
     const compliance = config.security_compliance;
     this.identity = new IdentityManager(storage.identity, this.revocations, {
       rounds,
@@ -114,6 +121,8 @@ export class IdentityService {
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
     this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));
+    this.policyBlobs = new PolicyBlobManager(storage.policy);
+    this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
@@ -151,15 +160,29 @@ export class IdentityService {
     const storage = await createStorage(config.database.connection);
     await storage.migrate();
     let cache: IdentityCache | undefined;
+    let service: IdentityService;
     try {
       cache = new IdentityCache(config.cache, config, options.warn ?? (() => undefined));
-      return new IdentityService(config, storage, cache);
+      service = new IdentityService(config, storage, cache);
     } catch (error) {
       // A bad option found here must not leave a cache client holding the process open.
       await cache?.close();
       await storage.close();
       throw error;
     }
+    const { maxProjectDepth } = service.limits.model;
+    if (maxProjectDepth !== null) {
+      const deeper = await service.resource.projectsDeeperThan(maxProjectDepth);
+      if (deeper.length > 0) {
+        await service.close();
+        // Keystone's LimitTreeExceedError: the service refuses to start.
+        throw new Error(
+          `Baton cannot start due to project hierarchical depth in the current deployment (project_ids: ${deeper.join(', ')}) ` +
+            `exceeds the enforcement model's maximum limit of ${maxProjectDepth}. Please use a different enforcement model to correct the issue.`,
+        );
+      }
+    }
+    return service;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,13 @@ import { ADMIN_PASSWORD } from './identity.ts';
 import type { RealKeystone } from './keystone.ts';
 import { BATON_BIN, REPO_ROOT, runChecked, startBatonCommand } from './processes.ts';
 
-export type BatonOptions = { expiration?: number; allowExpiredWindow?: number; workers?: number };
+export type BatonOptions = {
+  expiration?: number;
+  allowExpiredWindow?: number;
+  workers?: number;
+  /** More keystone.conf lines, appended as written (as KeystoneOptions.extraConfig). */
+  extraConfig?: readonly string[];
+};
 
 /** Baton's identity started through its CLI: the same handle as the real Keystone's. */
 export type BatonIdentity = RealKeystone;
@@ -26,6 +32,8 @@ function renderConfig(stateDir: string, opts: BatonOptions): string {
     '',
     '[identity]',
     'password_hash_rounds = 4',
+    '',
+    ...(opts.extraConfig ?? []),
     '',
   ].join('\n');
 }

@@ -38,6 +38,8 @@ export interface TestIdentityOptions {
   adminProject?: { name: string; domainName: string };
   /** [cache] options (Baton's defaults otherwise: in-process, 5 s). */
   cache?: Partial<IdentityConfig['cache']>;
+  /** [unified_limit] enforcement_model (flat by default). */
+  enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
 }
 
 const CACHING = { caching: true, cache_time: null } as const;
@@ -97,6 +99,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },
     resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null, ...CACHING },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
+    unified_limit: { enforcement_model: options.enforcementModel ?? 'flat' },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

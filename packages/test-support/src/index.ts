@@ -14,3 +14,4 @@ export * from './seed.ts';
 export * from './uwsgi.ts';
 export * from './counting-proxy.ts';
 export * from './cloud.ts';
+export * from './json-shape.ts';

@@ -14,6 +14,7 @@ import { revokeGroup } from './revoke.ts';
 import { roleGroup } from './role.ts';
 import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
+import { unifiedLimitGroup } from './unified-limit.ts';
 
 export {
   authGroup,
@@ -30,6 +31,7 @@ export {
   roleGroup,
   securityComplianceGroup,
   tokenGroup,
+  unifiedLimitGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 export { CACHE_BACKENDS } from './cache.ts';
@@ -49,4 +51,5 @@ export const keystoneGroups = [
   roleGroup,
   securityComplianceGroup,
   tokenGroup,
+  unifiedLimitGroup,
 ] as const;

@@ -6,7 +6,10 @@ import type {
   Domain,
   Endpoint,
   Group,
+  Limit,
+  PolicyBlob,
   Project,
+  RegisteredLimit,
   Region,
   Role,
   Service,
@@ -128,6 +131,36 @@ export class Renderer {
 
   role(r: Role): Json {
     return { id: r.id, name: r.name, domain_id: r.domainId, description: r.description, options: {}, ...r.extra, links: this.link(`roles/${r.id}`) };
+  }
+
+  registeredLimit(l: RegisteredLimit): Json {
+    return {
+      id: l.id,
+      service_id: l.serviceId,
+      region_id: l.regionId,
+      resource_name: l.resourceName,
+      default_limit: l.defaultLimit,
+      description: l.description,
+      links: this.link(`registered_limits/${l.id}`),
+    };
+  }
+
+  limit(l: Limit): Json {
+    return {
+      id: l.id,
+      project_id: l.projectId,
+      domain_id: l.domainId,
+      service_id: l.serviceId,
+      region_id: l.regionId,
+      resource_name: l.resourceName,
+      resource_limit: l.resourceLimit,
+      description: l.description,
+      links: this.link(`limits/${l.id}`),
+    };
+  }
+
+  policy(p: PolicyBlob): Json {
+    return { id: p.id, type: p.type, blob: p.blob, ...p.extra, links: this.link(`policies/${p.id}`) };
   }
 
   region(r: Region): Json {

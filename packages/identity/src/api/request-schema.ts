@@ -15,6 +15,8 @@ import { ValidationError } from '../errors.ts';
 
 /** Marks a body schema whose one member Keystone validates alone (see memberBody). */
 const MEMBER = 'x-keystone-member';
+/** A schema's own keyword order, when Keystone writes it otherwise (see keywordOrder). */
+const ORDER = 'x-keyword-order';
 
 /** The body `{"<key>": member}`; like Keystone, a missing key is validated as `{}`. */
 export function memberBody<K extends string, S extends TSchema>(key: K, member: S): TObject<{ [P in K]: S }> {
@@ -29,6 +31,14 @@ export function optionalMemberBody<K extends string, S extends TSchema>(key: K, 
 /** A schema that allows null beside its own type, written as Keystone does: type: [t, 'null']. */
 export function nullable<S extends TSchema>(schema: S): TUnsafe<Static<S> | null> {
   return Type.Unsafe<Static<S> | null>({ ...schema, type: [(schema as unknown as { type: string }).type, 'null'] });
+}
+
+/**
+ * A schema whose keywords Keystone writes in another order than KEYWORD_ORDER (limits and
+ * credentials put additionalProperties before required), so its first error is theirs.
+ */
+export function keywordOrder<S extends TSchema>(schema: S, order: readonly string[]): S {
+  return { ...schema, [ORDER]: order };
 }
 
 /**
@@ -69,6 +79,8 @@ const KEYWORD_ORDER = [
   'type',
   'enum',
   'const',
+  'minimum',
+  'maximum',
   'minLength',
   'maxLength',
   'pattern',
@@ -81,9 +93,10 @@ const KEYWORD_ORDER = [
   'minItems',
   'maxItems',
   'uniqueItems',
+  'oneOf',
 ];
 
-type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode };
+type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; [ORDER]?: readonly string[] };
 
 function pointer(path: string): string[] {
   return path === '' ? [] : path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
@@ -97,8 +110,9 @@ function rank(root: SchemaNode, error: ErrorObject): number[] {
   let node: SchemaNode | undefined = root;
   for (let i = 0, j = 0; i < schemaPath.length && node !== undefined; i++) {
     const keyword = schemaPath[i] as string;
-    const order = KEYWORD_ORDER.indexOf(keyword);
-    out.push(order === -1 ? KEYWORD_ORDER.length : order);
+    const keywords = node[ORDER] ?? KEYWORD_ORDER;
+    const order = keywords.indexOf(keyword);
+    out.push(order === -1 ? keywords.length : order);
     if (keyword === 'properties') {
       const name = schemaPath[++i] as string;
       out.push(Object.keys(node.properties ?? {}).indexOf(name));
@@ -130,6 +144,16 @@ function describe(error: ErrorObject, all: readonly ErrorObject[]): string {
       return `${value} is not one of ${pyRepr(error.schema)}`;
     case 'const':
       return `${pyRepr(error.schema)} was expected`;
+    case 'minimum':
+      return `${value} is less than the minimum of ${pyRepr(error.schema)}`;
+    case 'maximum':
+      return `${value} is greater than the maximum of ${pyRepr(error.schema)}`;
+    case 'oneOf': {
+      const passing = error.params.passingSchemas as number[] | null;
+      if (passing === null) return `${value} is not valid under any of the given schemas`;
+      const alternatives = (error.schema as unknown[]).filter((_, i) => passing.includes(i));
+      return `${value} is valid under each of ${alternatives.map(pyRepr).join(', ')}`;
+    }
     case 'minLength':
     case 'minItems':
       return `${value} is too short`;
@@ -160,7 +184,9 @@ function describe(error: ErrorObject, all: readonly ErrorObject[]): string {
 }
 
 /** Keystone's SchemaValidationError for jsonschema's first error among ajv's. */
-export function keystoneError(root: TSchema, errors: readonly ErrorObject[]): ValidationError {
+export function keystoneError(root: TSchema, all: readonly ErrorObject[]): ValidationError {
+  // jsonschema reports a oneOf as one error, not its alternatives' own.
+  const errors = all.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath));
   let first = errors[0] as ErrorObject;
   let firstRank = rank(root as SchemaNode, first);
   for (const error of errors.slice(1)) {
@@ -178,12 +204,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 type Validation = (data: unknown) => { error: ValidationError } | { value: unknown } | true;
 
-/**
- * The app's validator compiler: ajv with Keystone's strictness (no coercion, no removed
- * members, no defaults), every error collected so the formatter can pick jsonschema's.
- */
-export function createValidatorCompiler(): FastifySchemaCompiler<TSchema> {
+/** ajv with Keystone's strictness (no coercion, no removed members, no defaults), every error collected. */
+function keystoneAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, coerceTypes: false, removeAdditional: false, useDefaults: false });
+  ajv.addKeyword(ORDER);
+  return ajv;
+}
+
+let valueAjv: Ajv | undefined;
+
+/**
+ * A check for a value that is neither the body nor the query (a path segment, a list the
+ * handler builds), as Keystone's lazy_validate does after its own lookups; compile it when
+ * the routes register, so a wrong schema still stops start-up.
+ */
+export function compileCheck(schema: TSchema): (value: unknown) => void {
+  valueAjv ??= keystoneAjv();
+  const check = valueAjv.compile(schema);
+  return (value) => {
+    if (!check(value)) throw keystoneError(schema, check.errors ?? []);
+  };
+}
+
+/** The app's validator compiler: every error collected so the formatter can pick jsonschema's. */
+export function createValidatorCompiler(): FastifySchemaCompiler<TSchema> {
+  const ajv = keystoneAjv();
 
   return function compile({ schema }): Validation {
     const key = (schema as { [MEMBER]?: string })[MEMBER];

@@ -28,10 +28,13 @@ export interface ProjectInput {
 export class ResourceManager {
   readonly #driver: ResourceDriver;
   readonly #revocations: RevocationManager;
+  /** Levels of projects allowed below a domain ([unified_limit] enforcement_model), or null. */
+  readonly #maxDepth: number | null;
 
-  constructor(driver: ResourceDriver, revocations: RevocationManager) {
+  constructor(driver: ResourceDriver, revocations: RevocationManager, options: { maxProjectDepth: number | null } = { maxProjectDepth: null }) {
     this.#driver = driver;
     this.#revocations = revocations;
+    this.#maxDepth = options.maxProjectDepth;
   }
 
   createDomain(input: DomainInput): Promise<Domain> {
@@ -72,15 +75,19 @@ export class ResourceManager {
   async createProject(input: ProjectInput): Promise<Project> {
     await this.#driver.getDomain(input.domainId);
     let parentId = input.parentId ?? null;
+    const id = input.id ?? newId();
     if (parentId !== null && parentId !== input.domainId) {
       const parent = await this.#driver.getProject(parentId);
       if (parent.domainId !== input.domainId) {
         throw new ValidationError('Cannot create project, the parent is in a different domain.');
       }
+      if (this.#maxDepth !== null && (await this.ancestorIds(parent)).length + 2 > this.#maxDepth) {
+        throw new ForbiddenError(`Max hierarchy depth reached for ${id} branch.`);
+      }
     }
     parentId ??= input.domainId;
     return this.#driver.createProject({
-      id: input.id ?? newId(),
+      id,
       name: input.name,
       domainId: input.domainId,
       parentId,
@@ -117,6 +124,18 @@ export class ResourceManager {
       parentId = (await this.#driver.getProject(parentId)).parentId;
     }
     return ids;
+  }
+
+  /**
+   * Ids of projects more than `maxDepth` levels below their domain (Keystone's
+   * check_project_depth, run at start-up under a hierarchical limit model).
+   */
+  async projectsDeeperThan(maxDepth: number): Promise<string[]> {
+    const deeper: string[] = [];
+    for (const project of await this.#driver.listProjects()) {
+      if ((await this.ancestorIds(project)).length + 1 > maxDepth) deeper.push(project.id);
+    }
+    return deeper;
   }
 
   async deleteProject(id: string): Promise<void> {

@@ -6,7 +6,9 @@ import { SqlAssignmentDriver } from './drivers/assignment.ts';
 import { SqlCatalogDriver } from './drivers/catalog.ts';
 import { SqlIdentityDriver } from './drivers/identity.ts';
 import { SqlResourceDriver } from './drivers/resource.ts';
+import { SqlPolicyDriver } from './drivers/policy.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
+import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import type { DriverContext } from './drivers/shared.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -35,6 +37,8 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     catalog: new SqlCatalogDriver(ctx),
     applicationCredential: new SqlApplicationCredentialDriver(ctx),
     revoke: new SqlRevokeDriver(ctx),
+    unifiedLimit: new SqlUnifiedLimitDriver(ctx),
+    policy: new SqlPolicyDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

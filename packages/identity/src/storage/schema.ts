@@ -140,6 +140,31 @@ export interface RevocationEventTable {
   issued_before: number;
 }
 
+export interface RegisteredLimitTable {
+  id: string;
+  service_id: string;
+  region_id: string | null;
+  resource_name: string;
+  default_limit: number;
+  description: string | null;
+}
+
+export interface LimitTable {
+  id: string;
+  project_id: string | null;
+  domain_id: string | null;
+  registered_limit_id: string;
+  resource_limit: number;
+  description: string | null;
+}
+
+export interface PolicyTable {
+  id: string;
+  type: string;
+  blob: string;
+  extra: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -156,6 +181,9 @@ export interface Database {
   application_credential: ApplicationCredentialTable;
   application_credential_role: ApplicationCredentialRoleTable;
   revocation_event: RevocationEventTable;
+  registered_limit: RegisteredLimitTable;
+  limit: LimitTable;
+  policy: PolicyTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

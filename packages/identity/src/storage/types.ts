@@ -141,6 +141,50 @@ export interface ApplicationCredential {
   roleIds: string[];
 }
 
+/** A service's default limit on one resource, optionally per region (Keystone's registered_limit). */
+export interface RegisteredLimit {
+  id: string;
+  serviceId: string;
+  regionId: string | null;
+  resourceName: string;
+  defaultLimit: number;
+  description: string | null;
+}
+
+/**
+ * A project's or a domain's own limit on a registered resource. Service, region and resource
+ * name are the registered limit's (Keystone joins them in); exactly one of projectId and
+ * domainId is set.
+ */
+export interface Limit {
+  id: string;
+  projectId: string | null;
+  domainId: string | null;
+  registeredLimitId: string;
+  serviceId: string;
+  regionId: string | null;
+  resourceName: string;
+  resourceLimit: number;
+  description: string | null;
+}
+
+/** A policy document stored for services to fetch (Keystone's deprecated /v3/policies). */
+export interface PolicyBlob {
+  id: string;
+  type: string;
+  blob: string;
+  extra: Record<string, unknown>;
+}
+
+/** Equality filters of the limit lists; `regionId: null` matches limits without a region. */
+export interface LimitFilter {
+  serviceId?: string;
+  regionId?: string | null;
+  resourceName?: string;
+  projectId?: string;
+  domainId?: string;
+}
+
 export interface RevocationEvent {
   userId: string | null;
   projectId: string | null;
@@ -250,6 +294,40 @@ export interface ApplicationCredentialDriver {
   deleteApplicationCredentialsForUser(userId: string): Promise<void>;
 }
 
+export interface UnifiedLimitDriver {
+  /**
+   * Stores all or none. A second registered limit for the same service, region and resource
+   * (in the store or earlier in `limits`) is a ConflictError.
+   */
+  createRegisteredLimits(limits: RegisteredLimit[]): Promise<RegisteredLimit[]>;
+  getRegisteredLimit(id: string): Promise<RegisteredLimit>;
+  listRegisteredLimits(filter?: Omit<LimitFilter, 'projectId' | 'domainId'>): Promise<RegisteredLimit[]>;
+  /** ForbiddenError while limits refer to it; ConflictError when it would duplicate another. */
+  updateRegisteredLimit(id: string, patch: Partial<Omit<RegisteredLimit, 'id'>>): Promise<RegisteredLimit>;
+  /** ForbiddenError while limits refer to it. */
+  deleteRegisteredLimit(id: string): Promise<void>;
+
+  /**
+   * Stores all or none, each attached to the registered limit with its service, region and
+   * resource (ForbiddenError when there is none). A second limit of the same project or
+   * domain on the same registered limit is a ConflictError.
+   */
+  createLimits(limits: Omit<Limit, 'registeredLimitId'>[]): Promise<Limit[]>;
+  getLimit(id: string): Promise<Limit>;
+  listLimits(filter?: LimitFilter): Promise<Limit[]>;
+  updateLimit(id: string, patch: { resourceLimit?: number; description?: string | null }): Promise<Limit>;
+  deleteLimit(id: string): Promise<void>;
+  deleteLimitsForProject(projectId: string): Promise<void>;
+}
+
+export interface PolicyDriver {
+  createPolicy(policy: PolicyBlob): Promise<PolicyBlob>;
+  getPolicy(id: string): Promise<PolicyBlob>;
+  listPolicies(filter?: { type?: string }): Promise<PolicyBlob[]>;
+  updatePolicy(id: string, patch: Partial<Omit<PolicyBlob, 'id'>>): Promise<PolicyBlob>;
+  deletePolicy(id: string): Promise<void>;
+}
+
 export interface RevokeDriver {
   /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
   addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
@@ -266,6 +344,8 @@ export interface Storage {
   readonly catalog: CatalogDriver;
   readonly applicationCredential: ApplicationCredentialDriver;
   readonly revoke: RevokeDriver;
+  readonly unifiedLimit: UnifiedLimitDriver;
+  readonly policy: PolicyDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

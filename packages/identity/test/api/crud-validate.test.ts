@@ -7,7 +7,7 @@ import { ValidationError } from '../../src/errors.ts';
 import { createIdentityApp } from '../../src/index.ts';
 import { createValidatorCompiler, memberBody, parseQueryString, pyRepr } from '../../src/api/request-schema.ts';
 import { queryFlag } from '../../src/api/routes/request.ts';
-import { applicationCredentialSchema, passwordChangeSchema, projectSchemas } from '../../src/api/routes/schemas.ts';
+import { applicationCredentialSchema, limitSchemas, passwordChangeSchema, projectSchemas, registeredLimitSchemas } from '../../src/api/routes/schemas.ts';
 import { startTestIdentity } from '@baton/test-support';
 
 const compiler = createValidatorCompiler();
@@ -47,6 +47,24 @@ describe('request schemas', () => {
       message({ name: 'a', roles: [{ id: 'r' }, { id: 'r', name: 'n' }] }, applicationCredentialSchema),
       "Invalid input for field 'roles/1': {'id': 'r', 'name': 'n'} has too many properties",
     );
+  });
+
+  test('limit schemas: minItems, minimum, maximum, oneOf and their own keyword order word as jsonschema does', () => {
+    const registered = memberBody('registered_limits', registeredLimitSchemas.create);
+    const r = (list: unknown) => message({ registered_limits: list }, registered);
+    const item = { service_id: 's', resource_name: 'r' };
+    assert.equal(r([]), '[] is too short');
+    assert.equal(message({}, registered), "{} is not of type 'array'");
+    assert.equal(r([{ ...item, default_limit: -2 }]), "Invalid input for field '0/default_limit': -2 is less than the minimum of -1");
+    assert.equal(r([{ ...item, default_limit: 2 ** 31 }]), "Invalid input for field '0/default_limit': 2147483648 is greater than the maximum of 2147483647");
+    // Keystone lists additionalProperties before required here, so the extra member wins.
+    assert.equal(r([{ ...item, bad: 1 }]), "Invalid input for field '0': Additional properties are not allowed ('bad' was unexpected)");
+    const limits = memberBody('limits', limitSchemas.create);
+    const l = (member: Record<string, unknown>) => message({ limits: [member] }, limits);
+    assert.equal(l({ ...item, resource_limit: 1 }), "Invalid input for field '0': {'service_id': 's', 'resource_name': 'r', 'resource_limit': 1} is not valid under any of the given schemas");
+    assert.equal(l({ project_id: 'p', ...item, resource_limit: 1 }), 'valid');
+    assert.equal(l({ domain_id: 'd', ...item, resource_limit: 1.5 }), "Invalid input for field '0': {'domain_id': 'd', 'service_id': 's', 'resource_name': 'r', 'resource_limit': 1.5} is not valid under any of the given schemas");
+    assert.equal(message({ limit: { resource_limit: 'x' } }, memberBody('limit', limitSchemas.update)), "Invalid input for field 'resource_limit': 'x' is not of type 'integer'");
   });
 
   test('a missing member key is validated as an empty object', () => {

@@ -8,8 +8,10 @@ import { assignmentConformance } from './conformance/assignment.ts';
 import { catalogConformance } from './conformance/catalog.ts';
 import { identityConformance } from './conformance/identity.ts';
 import { newDomain, newId } from './conformance/helpers.ts';
+import { policyConformance } from './conformance/policy.ts';
 import { resourceConformance } from './conformance/resource.ts';
 import { revokeConformance } from './conformance/revoke.ts';
+import { unifiedLimitConformance } from './conformance/unified-limit.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -65,5 +67,7 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     catalogConformance(get);
     applicationCredentialConformance(get);
     revokeConformance(get);
+    unifiedLimitConformance(get);
+    policyConformance(get);
   });
 }

@@ -31,6 +31,8 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   /** The list's query string (filters). */
   listQuery: Q;
   render(renderer: Renderer, entity: T): Json;
+  /** The PATCH answer, when it differs from `render`. */
+  renderUpdated?(renderer: Renderer, entity: T): Json;
   /** Policy target of an existing entity (owner, domain, project checks). */
   target(entity: T): PolicyTarget;
   /**
@@ -119,7 +121,8 @@ export function registerCrud<T, C extends TObject, U extends TObject, Q extends 
     const body = (validBody(request) as Record<string, unknown>)[member] as Static<U>;
     requireMatchingId(body as Json, id);
     if (existing === null) await spec.get(id);
-    return { [member]: spec.render(context.renderer(request), await spec.update(id, body)) };
+    const updated = await spec.update(id, body);
+    return { [member]: (spec.renderUpdated ?? spec.render)(context.renderer(request), updated) };
   });
 
   app.delete(one, { schema: { params: idParams } }, async function deleteEntity(request, reply) {

@@ -1,13 +1,14 @@
 // /v3/projects and /v3/users/{user_id}/projects (keystone/api/projects.py, users.py).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Project } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
-import { authorizeOn, listQuery, registerCrud } from './crud.ts';
-import { projectSchemas } from './schemas.ts';
+import { compileCheck, memberBody, validBody } from '../request-schema.ts';
+import { authorizeOn, idParams, listQuery, noContent, registerCrud } from './crud.ts';
+import { projectSchemas, projectTagSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, selfPath, type Query } from './request.ts';
 
 const KNOWN = ['name', 'description', 'enabled', 'domain_id', 'parent_id', 'is_domain', 'tags', 'options'];
@@ -32,6 +33,21 @@ function matches(project: Project, query: Query): boolean {
   return (query.name === undefined || project.name === query.name) && (enabled === undefined || project.enabled === enabled);
 }
 
+/**
+ * ?tags=a,b (all of them), ?tags-any=a,b (one of them), ?not-tags=a,b (not all of them),
+ * ?not-tags-any=a,b (none of them); given together, all must hold.
+ */
+function matchesTags(project: Project, query: Query): boolean {
+  const has = (list: string | undefined, test: 'every' | 'some'): boolean | null =>
+    list === undefined ? null : list.split(',')[test]((tag) => project.tags.includes(tag));
+  return (
+    has(query.tags, 'every') !== false &&
+    has(query['tags-any'], 'some') !== false &&
+    has(query['not-tags'], 'every') !== true &&
+    has(query['not-tags-any'], 'some') !== true
+  );
+}
+
 export function projectRoutes(context: ApiContext) {
   const { resource, assignment } = context.service;
   return async function projects(instance: FastifyInstance): Promise<void> {
@@ -42,19 +58,22 @@ export function projectRoutes(context: ApiContext) {
       collection: 'projects',
       createSchema: projectSchemas.create,
       updateSchema: projectSchemas.update,
-      listQuery: listQuery(['name', 'domain_id', 'parent_id', 'enabled']),
+      listQuery: listQuery(['name', 'domain_id', 'parent_id', 'enabled', 'tags', 'tags-any', 'not-tags', 'not-tags-any']),
       render: (renderer, p: Project) => renderer.project(p),
+      // Keystone's update answer also carries the stored `extra` attributes as a member.
+      renderUpdated: (renderer, p) => ({ ...renderer.project(p), extra: p.extra }),
       target: (p) => ({ projectId: p.id, domainId: p.domainId }),
       domainOf: (m, caller) => requestedDomainId(context, m, caller),
       get: (id) => resource.getProject(id),
-      list: (query) => {
+      list: async (query) => {
         const enabled = enabledFilter(query);
-        return resource.listProjects({
+        const found = await resource.listProjects({
           ...(query.name === undefined ? {} : { name: query.name }),
           ...(query.domain_id === undefined ? {} : { domainId: query.domain_id }),
           ...(query.parent_id === undefined ? {} : { parentId: query.parent_id }),
           ...(enabled === undefined ? {} : { enabled }),
         });
+        return found.filter((p) => matchesTags(p, query));
       },
       create: async (m, caller) => {
         try {
@@ -92,7 +111,77 @@ export function projectRoutes(context: ApiContext) {
       remove: async (id) => {
         await resource.deleteProject(id);
         await assignment.deleteAssignmentsFor({ targetId: id });
+        await context.service.limits.deleteLimitsForProject(id);
       },
+    });
+
+    // Project tags (keystone/api/projects.py ProjectTagsResource, ProjectTagResource): the
+    // project's own policy target, tags trimmed of surrounding blanks when stored.
+    const tagged = (request: FastifyRequest, id: string, action: string) =>
+      authorizeOn(context, request, action, () => resource.getProject(id), (p) => ({ projectId: p.id, domainId: p.domainId }));
+    // Keystone's links.self here is its bare base URL (full_url() without a path), and the
+    // Location of a new tag leaves out "projects/"; clients get what Keystone sends.
+    const tagsReply = (request: FastifyRequest, tags: string[]) => {
+      const query = request.url.indexOf('?');
+      return { tags, links: { self: `${context.renderer(request).base}${query === -1 ? '' : request.url.slice(query)}` } };
+    };
+    const tagParams = { params: Type.Object({ id: Type.String(), tag: Type.String() }) };
+    const checkTag = compileCheck(projectTagSchemas.one);
+    const checkTags = compileCheck(projectTagSchemas.list);
+
+    // GET /v3/projects/{project_id}/tags
+    app.get('/v3/projects/:id/tags', { schema: { params: idParams } }, async function listProjectTags(request) {
+      const { entity } = await tagged(request, request.params.id, 'list_project_tags');
+      return tagsReply(request, entity.tags);
+    });
+
+    // PUT /v3/projects/{project_id}/tags
+    const replaceTags = { params: idParams, body: memberBody('tags', projectTagSchemas.list) };
+    app.put('/v3/projects/:id/tags', { schema: replaceTags, attachValidation: true }, async function replaceProjectTags(request) {
+      const { entity } = await tagged(request, request.params.id, 'update_project_tags');
+      const trimmed = validBody(request).tags.map((t) => t.trim());
+      await resource.updateProject(entity.id, { tags: trimmed });
+      return tagsReply(request, trimmed);
+    });
+
+    // DELETE /v3/projects/{project_id}/tags
+    app.delete('/v3/projects/:id/tags', { schema: { params: idParams } }, async function deleteProjectTags(request, reply) {
+      const { entity } = await tagged(request, request.params.id, 'delete_project_tags');
+      await resource.updateProject(entity.id, { tags: [] });
+      noContent(reply);
+    });
+
+    // GET/HEAD /v3/projects/{project_id}/tags/{value}
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: '/v3/projects/:id/tags/:tag',
+      schema: tagParams,
+      handler: async function checkProjectTag(request, reply) {
+        const { id, tag } = request.params;
+        const { entity } = await tagged(request, id, 'get_project_tag');
+        if (!entity.tags.includes(tag)) throw new NotFoundError(`Could not find project tag: ${tag}.`);
+        noContent(reply);
+      },
+    });
+
+    // PUT /v3/projects/{project_id}/tags/{value}
+    app.put('/v3/projects/:id/tags/:tag', { schema: tagParams }, async function addProjectTag(request, reply) {
+      const { id, tag } = request.params;
+      const { entity } = await tagged(request, id, 'create_project_tag');
+      checkTag(tag);
+      // The 81st tag or a repeated one fails the list's schema, as in Keystone.
+      checkTags([...entity.tags, tag]);
+      await resource.updateProject(entity.id, { tags: [...entity.tags, tag.trim()] });
+      reply.code(201).header('location', context.renderer(request).link(`${entity.id}/tags/${tag}`).self).send('');
+    });
+
+    // DELETE /v3/projects/{project_id}/tags/{value}
+    app.delete('/v3/projects/:id/tags/:tag', { schema: tagParams }, async function deleteProjectTag(request, reply) {
+      const { id, tag } = request.params;
+      const { entity } = await tagged(request, id, 'delete_project_tag');
+      if (!entity.tags.includes(tag)) throw new NotFoundError(`Could not find project tag: ${tag}.`);
+      await resource.updateProject(entity.id, { tags: entity.tags.filter((t) => t !== tag) });
+      noContent(reply);
     });
 
     // GET /v3/users/{user_id}/projects

@@ -6,6 +6,8 @@ import { catalogRoutes } from './catalog.ts';
 import { domainRoutes } from './domains.ts';
 import { grantRoutes } from './grants.ts';
 import { groupRoutes } from './groups.ts';
+import { limitRoutes } from './limits.ts';
+import { policyRoutes } from './policies.ts';
 import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
 import { roleRoutes } from './roles.ts';
@@ -22,5 +24,7 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(roleAssignmentRoutes(context));
     await app.register(catalogRoutes(context));
     await app.register(applicationCredentialRoutes(context));
+    await app.register(limitRoutes(context));
+    await app.register(policyRoutes(context));
   };
 }

@@ -1,9 +1,9 @@
 // Keystone's request schemas as typebox values (keystone/{resource,identity,assignment,
-// catalog,application_credential,auth}/schema.py), declared on the routes. Properties keep
+// catalog,application_credential,auth,limit,policy}/schema.py), declared on the routes. Properties keep
 // Keystone's order, since the first failing property decides the message; members not
 // listed are allowed, as Keystone stores them as extra attributes.
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
-import { nullable } from '../request-schema.ts';
+import { keywordOrder, nullable } from '../request-schema.ts';
 
 const boolean = Type.Boolean({ enum: [true, false] });
 const description = nullable(Type.String());
@@ -11,7 +11,11 @@ const idString = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-
 const nullableId = nullable(idString);
 const name64 = Type.String({ minLength: 1, maxLength: 64, pattern: '[\\S]+' });
 const name255 = Type.String({ minLength: 1, maxLength: 255, pattern: '[\\S]+' });
-const tags = Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' }), { maxItems: 80, uniqueItems: true });
+const tag = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' });
+const tags = Type.Array(tag, { maxItems: 80, uniqueItems: true });
+
+/** PUT /v3/projects/{id}/tags takes `list`; PUT …/tags/{tag} checks its tag against `one`. */
+export const projectTagSchemas = { one: tag, list: tags };
 
 /** Create requires `required`'s members; update takes any of them, at least one. */
 function createAndUpdate<P extends TProperties>(create: TObject<P>) {
@@ -130,3 +134,46 @@ export const tokenIssueSchema = Type.Object({
   // A string ('unscoped') too, as old keystoneauth sends it.
   scope: Type.Optional(Type.Unsafe<string | Static<typeof scopeObject>>({ ...scopeObject, type: ['object', 'string'] })),
 });
+
+// keystone/limit/schema.py: its objects check additionalProperties before required.
+const limitKeywords = ['type', 'properties', 'additionalProperties', 'required'];
+const limitValue = Type.Integer({ minimum: -1, maximum: 0x7fffffff });
+const resourceName = Type.String({ minLength: 1, maxLength: 255 });
+const registeredLimit = Type.Object(
+  {
+    service_id: idString,
+    region_id: Type.Optional(nullOrString),
+    resource_name: resourceName,
+    default_limit: limitValue,
+    description: Type.Optional(description),
+  },
+  { additionalProperties: false },
+);
+
+export const registeredLimitSchemas = {
+  create: Type.Array(keywordOrder(registeredLimit, limitKeywords), { minItems: 1 }),
+  update: Type.Partial(registeredLimit, { additionalProperties: false }),
+};
+
+const limitMembers = {
+  service_id: idString,
+  region_id: Type.Optional(Type.String()),
+  resource_name: resourceName,
+  resource_limit: limitValue,
+  description: Type.Optional(description),
+};
+const projectLimit = Type.Object({ project_id: idString, ...limitMembers }, { additionalProperties: false });
+const domainLimit = Type.Object({ domain_id: idString, ...limitMembers }, { additionalProperties: false });
+// Keystone's item is {type: object, oneOf: [project limit, domain limit]}.
+const limitItem = Type.Unsafe<Static<typeof projectLimit> | Static<typeof domainLimit>>({ type: 'object', oneOf: [projectLimit, domainLimit] });
+
+export const limitSchemas = {
+  create: Type.Array(limitItem, { minItems: 1 }),
+  update: Type.Object(
+    { resource_limit: Type.Optional(limitValue), description: Type.Optional(description) },
+    { additionalProperties: false },
+  ),
+};
+
+// keystone/policy/schema.py
+export const policySchemas = createAndUpdate(Type.Object({ blob: Type.String(), type: Type.String({ maxLength: 255 }) }));

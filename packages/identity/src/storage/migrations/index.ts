@@ -5,11 +5,13 @@ import type { StorageDialect } from '@baton/storage';
 import { initialMigration } from './0001-initial.ts';
 import { lockoutMigration } from './0002-lockout.ts';
 import { passwordHistoryMigration } from './0003-password-history.ts';
+import { limitsPoliciesConfigsMigration } from './0004-limits-policies-configs.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-lockout': lockoutMigration(),
     '0003-password-history': passwordHistoryMigration(),
+    '0004-limits-policies-configs': limitsPoliciesConfigsMigration(),
   };
 }
