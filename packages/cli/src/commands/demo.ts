@@ -72,7 +72,12 @@ async function runJob(user: DemoUser, compute: string, serverId: string, spec: (
   });
   const actions = (await user.call('GET', `${compute}/servers/${serverId}/os-instance-actions`)).body.instanceActions as Json[];
   const requestId = actions.find((a) => a.action === (job === 'snapshot' ? 'createImage' : job))?.request_id as string;
-  const action = (await user.call('GET', `${compute}/servers/${serverId}/os-instance-actions/${requestId}`)).body.instanceAction as Json;
+  // task_state clears before a failed job's clean-up calls end and its fault is recorded:
+  // the action is final once every event of it has finished.
+  const action = await waitFor(`the ${job} job's record`, async () => {
+    const shown = (await user.call('GET', `${compute}/servers/${serverId}/os-instance-actions/${requestId}`)).body.instanceAction as Json;
+    return (shown.events as Json[]).every((e) => e.finish_time !== null) ? shown : undefined;
+  });
   const failedEvent = (action.events as Json[]).find((e) => e.result === 'Error');
   const outcome = action.message === 'Error' || server.status === 'ERROR' ? 'failed' : 'succeeded';
   if (outcome === 'succeeded') bar?.update(100);
