@@ -1,6 +1,5 @@
 // The block-storage service: cinder.conf in, an HTTP server out (`baton block-storage serve`).
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceLogger } from '@baton/logging';
 import {
   createServiceApp,
   InterServiceClient,
@@ -8,6 +7,7 @@ import {
   loadServiceConfig,
   openServiceDatabase,
   type RunningService,
+  serviceLoggerOf,
   type ServiceStartOptions,
 } from '../common/index.ts';
 import { BLOCK_STORAGE_DATABASE_FILE, blockStorageGroups } from './config.ts';
@@ -25,7 +25,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
   const config = loadServiceConfig({ files: options.files, databaseFile: BLOCK_STORAGE_DATABASE_FILE, groups: blockStorageGroups, env: options.env ?? {} });
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<BlockStorageDatabase>(config.values.database.connection, () => blockStorageMigrations, log);
-  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const logger = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const options_ = config.values.block_storage;
   const volumes = new VolumeManager({

@@ -2,7 +2,7 @@
 // call of `registerServeCommand` in a short command module, printing "listening on URL".
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import type { ServiceLogger } from '@baton/logging';
+import { createServiceLogger, type ServiceLogger } from '@baton/logging';
 import { ServiceConfigError } from './config.ts';
 
 /** How every service's start<Service>() is called (the serve command, baton up's tests). */
@@ -18,6 +18,11 @@ export interface ServiceStartOptions {
   readonly log?: (message: string) => void;
   /** The service log and its access log; default from [DEFAULT] debug and log_file. */
   readonly logger?: ServiceLogger;
+}
+
+/** The caller's logger, or the one the service's [DEFAULT] debug and log_file describe. */
+export function serviceLoggerOf(options: ServiceStartOptions, defaults: { readonly debug: boolean; readonly log_file: string | null }): ServiceLogger {
+  return options.logger ?? createServiceLogger({ debug: defaults.debug, logFile: defaults.log_file });
 }
 
 /** A service running in this process. */

@@ -1,7 +1,6 @@
 // The compute service: nova.conf in, an HTTP server and a job worker out (`baton compute serve`).
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceLogger } from '@baton/logging';
-import { createServiceApp, listenService, openServiceDatabase, type RunningService, type ServiceStartOptions } from '../common/index.ts';
+import { createServiceApp, listenService, openServiceDatabase, type RunningService, type ServiceStartOptions, serviceLoggerOf } from '../common/index.ts';
 import { JobStore, JobWorker, type JobDb } from '../jobs/index.ts';
 import { loadComputeConfig, workerName } from './config.ts';
 import { InstanceStore } from './instances.ts';
@@ -21,7 +20,7 @@ export async function startCompute(options: ServiceStartOptions): Promise<Runnin
   const config = loadComputeConfig(options.files, options.env ?? {});
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ComputeDatabase>(config.values.database.connection, () => computeMigrations, log);
-  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const logger = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   // Compute's database holds the job tables beside its own (computeMigrations includes them).
   const jobs = new JobStore(database.db as unknown as JobDb, { skipLocked: database.dialect.name === 'postgres' });

@@ -3,8 +3,7 @@
 // [glance_store] filesystem_store_datadir.
 import type { FastifyRequest } from 'fastify';
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceLogger } from '@baton/logging';
-import { contextOf, createServiceApp, InterServiceClient, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions } from '../common/index.ts';
+import { contextOf, createServiceApp, InterServiceClient, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions, serviceLoggerOf } from '../common/index.ts';
 import { loadImageConfig } from './config.ts';
 import { ImageManager } from './image-manager.ts';
 import { imageRoutes } from './routes.ts';
@@ -21,7 +20,7 @@ export async function startImage(options: ServiceStartOptions): Promise<RunningS
   const config = loadImageConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ImageDatabase>(config.values.database.connection, () => imageMigrations, log);
-  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const logger = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();

@@ -2,8 +2,7 @@
 // networks, subnets and ports behind the auth-token middleware, its records in
 // [database] connection.
 import { createAuthToken } from '@baton/auth-token';
-import { createServiceLogger } from '@baton/logging';
-import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions } from '../common/index.ts';
+import { createServiceApp, listenService, openServiceDatabase, type ApiVersion, type RunningService, type ServiceStartOptions, serviceLoggerOf } from '../common/index.ts';
 import { loadNetworkConfig } from './config.ts';
 import { NetworkManager } from './network-manager.ts';
 import { PortManager } from './port-manager.ts';
@@ -19,7 +18,7 @@ export async function startNetwork(options: ServiceStartOptions): Promise<Runnin
   const config = loadNetworkConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations, log);
-  const logger = options.logger ?? createServiceLogger({ debug: config.values.DEFAULT.debug, logFile: config.values.DEFAULT.log_file });
+  const logger = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();
