@@ -2,7 +2,7 @@
 // row points at its registered limit; service, region and resource name are read from there.
 import type { Selectable, Transaction } from 'kysely';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
-import type { Database, RegisteredLimitTable } from '../schema.ts';
+import type { Database, LimitTable, RegisteredLimitTable } from '../schema.ts';
 import type { Limit, LimitFilter, RegisteredLimit, UnifiedLimitDriver } from '../types.ts';
 import { type DriverContext, conflict, definedPatch, storing } from './shared.ts';
 
@@ -183,17 +183,8 @@ export class SqlUnifiedLimitDriver implements UnifiedLimitDriver {
   }
 }
 
-function limitFromRow(row: {
-  id: string;
-  project_id: string | null;
-  domain_id: string | null;
-  registered_limit_id: string;
-  resource_limit: number;
-  description: string | null;
-  service_id: string;
-  region_id: string | null;
-  resource_name: string;
-}): Limit {
+/** A limit row joined with the registered limit it refines (service, region, resource). */
+function limitFromRow(row: Selectable<LimitTable> & Pick<Selectable<RegisteredLimitTable>, 'service_id' | 'region_id' | 'resource_name'>): Limit {
   return {
     id: row.id,
     projectId: row.project_id,
