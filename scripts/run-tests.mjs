@@ -24,6 +24,11 @@ if (!process.execArgv.includes('tsx')) {
   process.exit(self.status ?? 1);
 }
 
+// Every `baton` the tests start runs this run's bundle of the sources (scripts/build-cli.mjs);
+// test-support reads the variable, and a file run alone falls back to the tsx command.
+const { buildCli } = await import('./build-cli.mjs');
+process.env.BATON_TEST_CLI = await buildCli();
+
 const { run } = await import('node:test');
 const { spec } = await import('node:test/reporters');
 

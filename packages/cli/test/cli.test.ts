@@ -5,9 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, issuePasswordToken, runCommand, startBatonCommand, type CommandResult, type Running } from '@baton/test-support';
-
-const BIN = new URL('../bin/baton.js', import.meta.url).pathname;
+import { BATON_BIN as BIN, freePort, issuePasswordToken, runCommand, startBatonCommand, type CommandResult, type Running } from '@baton/test-support';
 
 function baton(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors as sessionErrors } from '@baton/session';
-import { BATON_BIN, runCommand, startBatonCommand } from '@baton/test-support';
+import { BATON_BIN, BATON_SOURCE_BIN, runCommand, startBatonCommand } from '@baton/test-support';
 import { describeError } from '../src/errors.ts';
 
 const STACK_FRAME = /^\s+at /m;
@@ -45,6 +45,14 @@ describe('baton explains mistakes instead of crashing', () => {
     const r = await baton(['--version']);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, `${version}\n`);
+  });
+
+  it('the shipped command (tsx on the sources) runs as the bundle the suite starts does', async () => {
+    const r = await runCommand(process.execPath, [BATON_SOURCE_BIN, 'manage', '--help'], { timeoutMs: 120_000 });
+    const bundled = await runCommand(process.execPath, [BATON_BIN, 'manage', '--help'], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /fernet-setup/);
+    assert.equal(r.stdout, bundled.stdout);
   });
 
   it('a busy port names the service and the port, before up writes its state directory', async () => {
