@@ -2,8 +2,9 @@
 // pack-packages`, each example copied outside the repository and installed from the tarballs
 // (no tsx, no workspace), the TypeScript one compiled against the packed .d.ts, then each run
 // with plain node against a real Baton identity and a recorder standing in for the service it calls.
+// The same empty project also runs one of @baton/cloud's services from a TypeScript consumer.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import {
 } from '@baton/test-support';
 
 const EXPIRATION_S = 15;
-const PUBLIC_PACKAGES = ['auth-token', 'cache', 'config', 'fernet', 'logging', 'session', 'tokens'];
+const PUBLIC_PACKAGES = ['auth-token', 'cache', 'cloud', 'config', 'fernet', 'logging', 'session', 'storage', 'tokens'];
 const EXAMPLES = [
   { name: 'node-http', main: 'server.mjs' },
   { name: 'express', main: 'server.mjs' },
@@ -25,12 +26,28 @@ const EXAMPLES = [
 const demoScope = { project: { name: 'demo-project', domain: { id: 'default' } } };
 const exampleScope = { project: { name: 'example-project', domain: { id: 'default' } } };
 
+/** A consumer's settings (tsc's own template: strict, NodeNext, skipLibCheck). */
+const CLOUD_CONSUMER_TSCONFIG = {
+  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: ['node'] },
+  files: ['volumes.ts'],
+};
+
+const CLOUD_CONSUMER = `import { startBlockStorage, type ServiceStartOptions } from '@baton/cloud';
+
+const options: ServiceStartOptions = { files: ['cinder.conf'], port: 0 };
+// @ts-expect-error: port is a number in the packed .d.ts (were the types lost to \`any\`, tsc would fail here).
+const wrong: ServiceStartOptions = { files: ['cinder.conf'], port: '0' };
+const service = await startBlockStorage(options);
+process.stdout.write(\`listening on \${service.url}\\n\`);
+process.once('SIGTERM', () => void service.close().then(() => process.exit(0)));
+`;
+
 describe('examples/: Baton installed from its packed tarballs into plain Node projects', () => {
   let work: string;
   let identity: TestIdentity;
   let identityUrl: string;
   let exampleUser: { password: string };
-  let demoUser: { password: string };
+  let demoUser: { password: string; projectId: string };
   let expiredDemo: string;
   const upstreamCalls: IncomingHttpHeaders[] = [];
   let upstream: Server;
@@ -61,6 +78,7 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
 
     const packed = await runChecked(process.execPath, ['scripts/pack-packages.mjs', join(work, 'packs')], { cwd: REPO_ROOT, timeoutMs: 300_000 });
     tarballs = packed.stdout.trim().split('\n');
+    await offerPrebuiltSqlite(work);
     const empty = installIntoEmptyProject(join(work, 'empty'), tarballs);
     // allSettled: a failure must not leave the others starting behind after()'s back.
     const setUps = await Promise.allSettled([empty, ...EXAMPLES.map(async (example) => {
@@ -99,6 +117,24 @@ describe('examples/: Baton installed from its packed tarballs into plain Node pr
         + ` if (Object.keys(m).length === 0 || Object.keys(r).length !== Object.keys(m).length) process.exit(1);`;
       await runChecked(process.execPath, ['--input-type=module', '-e', script], { cwd: emptyProject, env: { PATH: process.env.PATH } });
     }
+  });
+
+  it('@baton/cloud: a TypeScript consumer compiles against the packed .d.ts and runs block-storage with plain node', async () => {
+    writeFileSync(join(emptyProject, 'tsconfig.json'), JSON.stringify(CLOUD_CONSUMER_TSCONFIG));
+    writeFileSync(join(emptyProject, 'volumes.ts'), CLOUD_CONSUMER);
+    await runChecked(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { cwd: emptyProject, timeoutMs: 120_000 });
+    writeFileSync(join(emptyProject, 'cinder.conf'), `[database]\nconnection = sqlite:///cinder.db\n\n${serviceConf(identityUrl, exampleUser.password)}`);
+    const service = await startProcess(process.execPath, ['volumes.js'], { cwd: emptyProject, env: { PATH: process.env.PATH } });
+    running.set('cloud', service);
+
+    const headers = { 'X-Auth-Token': await issueToken(identity.app, 'demo', demoUser.password, demoScope), 'Content-Type': 'application/json' };
+    const volumes = `${service.url}/v3/${demoUser.projectId}/volumes`;
+    const created = await fetch(volumes, { method: 'POST', headers, body: JSON.stringify({ volume: { size: 1, name: 'packed' } }) });
+    assert.equal(created.status, 202);
+    const { volume } = (await created.json()) as { volume: { id: string } };
+    const listed = await fetch(volumes, { headers });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(((await listed.json()) as { volumes: { id: string; name: string }[] }).volumes.map(({ id, name }) => ({ id, name })), [{ id: volume.id, name: 'packed' }]);
   });
 
   for (const { name } of EXAMPLES) {
@@ -150,12 +186,40 @@ function serviceConf(authUrl: string, password: string): string {
   return `[keystone_authtoken]\n${credentials}\n\n[service_user]\nsend_service_user_token = true\n${credentials}\n`;
 }
 
-/** `npm install` of all the tarballs into a project that has nothing else; npm must not warn. */
+/**
+ * `npm install` of all the tarballs into a project that has nothing else; npm must not warn.
+ * Beside them, the TypeScript a consumer compiles with (the repository's pins). The package.json
+ * holds what docs/packages.md tells a user of @baton/cloud to add.
+ */
 async function installIntoEmptyProject(dir: string, tarballs: readonly string[]): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, type: 'module' }));
-  await installQuietly(dir, tarballs);
+  const repo = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'empty', private: true, type: 'module',
+    allowScripts: { 'better-sqlite3': true },
+    overrides: { cookie: '1.1.1' },
+  }));
+  const typescript = ['typescript', '@types/node'].map((name) => `${name}@${repo.devDependencies[name]}`);
+  await installQuietly(dir, [...tarballs, ...typescript]);
+  assert.ok(!existsSync(join(dir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'obj')), 'better-sqlite3 was compiled, not taken prebuilt');
   return dir;
+}
+
+/**
+ * better-sqlite3 (under @baton/storage) installs its prebuilt binary, downloaded by
+ * prebuild-install, or else compiles SQLite (minutes). Tests have no network, so the binary of
+ * the repository's own install is offered as the release asset prebuild-install looks for, in
+ * a local directory that a .prebuild-installrc above the projects names (an npm_config_
+ * variable would make npm warn).
+ */
+async function offerPrebuiltSqlite(work: string): Promise<void> {
+  const installed = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+  const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
+  const prebuilds = join(work, 'prebuilds');
+  mkdirSync(prebuilds);
+  const asset = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  await runChecked('tar', ['-czf', join(prebuilds, asset), '-C', installed, 'build/Release/better_sqlite3.node']);
+  writeFileSync(join(work, '.prebuild-installrc'), `local-prebuilds=${prebuilds}\n`);
 }
 
 async function installQuietly(dir: string, args: readonly string[] = []): Promise<void> {
