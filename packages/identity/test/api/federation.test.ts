@@ -189,3 +189,15 @@ describe('policy', () => {
     assert.equal(anonymous.statusCode, 401);
   });
 });
+
+describe('federated authentication', () => {
+  test('the mapped method, listed in [auth] methods, is answered as an unsupported method', async () => {
+    const response = await identity.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      payload: { auth: { identity: { methods: ['mapped'], mapped: { identity_provider: 'corp', protocol: 'saml2' } } } },
+    });
+    assertError(response, 401, 'Attempted to authenticate with an unsupported method.');
+    assert.deepEqual(json(response).error.identity.methods, ['password', 'token', 'application_credential']);
+  });
+});
