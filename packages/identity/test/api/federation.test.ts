@@ -66,6 +66,18 @@ describe('identity providers', () => {
     assertError(await admin('GET', `${FED}/identity_providers/lost`), 404, 'Could not find Identity Provider: lost.');
   });
 
+  test('ids and remote ids longer than their columns are refused with 400, not stored', async () => {
+    const long = 'x'.repeat(65);
+    const tooLong = `Invalid input for field 'idp_id': '${long}' is too long`;
+    assertError(await admin('PUT', `${FED}/identity_providers/${long}`, { identity_provider: {} }), 400, tooLong);
+    assertError(await admin('PUT', `${FED}/mappings/${long}`, { mapping: { rules: RULES } }), 400, `Invalid input for field 'mapping_id': '${long}' is too long`);
+    assertError(await admin('PUT', `${FED}/service_providers/${long}`, { service_provider: {} }), 400, `Invalid input for field 'sp_id': '${long}' is too long`);
+    const remote = 'r'.repeat(256);
+    assertError(await admin('PUT', `${FED}/identity_providers/long-remote`, { identity_provider: { remote_ids: [remote] } }), 400, `Invalid input for field 'remote_ids/0': '${remote}' is too long`);
+    // A reader of a long id is told it is missing, as Keystone does.
+    assertError(await admin('GET', `${FED}/identity_providers/${long}`), 404, `Could not find Identity Provider: ${long}.`);
+  });
+
   test('deleting a domain deletes its identity providers and their protocols', async () => {
     const domain = json(await admin('POST', '/v3/domains', { domain: { name: 'federated-home' } })).domain.id as string;
     await created(admin, `${FED}/mappings/home-map`, { mapping: { rules: RULES } });

@@ -24,6 +24,8 @@ interface EntitySpec<T, P extends TObject, C extends TSchema, U extends TSchema,
   memberPath: string;
   listParams: TObject;
   params: P;
+  /** PUT's path parameters: ids no longer than their columns (PostgreSQL refuses longer ones). */
+  createParams: TObject;
   createSchema: C;
   updateSchema: U;
   listQuery: Q;
@@ -53,7 +55,7 @@ function registerEntity<T, P extends TObject, C extends TSchema, U extends TSche
     return renderer.collection(collection, selfPath(request), items.map((entity) => spec.render(renderer, entity, true)));
   });
 
-  app.put(spec.memberPath, { schema: { params: spec.params, body: memberBody(member, spec.createSchema) }, attachValidation: true }, async function createFederationEntity(request, reply) {
+  app.put(spec.memberPath, { schema: { params: spec.createParams, body: memberBody(member, spec.createSchema) }, attachValidation: true }, async function createFederationEntity(request, reply) {
     await context.authorize(request, `create_${member}`);
     const entity = await spec.create(request.params as Static<P>, memberOf(request) as Static<C>);
     reply.code(201);
@@ -85,6 +87,8 @@ function providerFilter(query: { id?: string | undefined; enabled?: string | und
 
 const noParams = Type.Object({});
 const idpParams = Type.Object({ idp_id: Type.String() });
+/** An id a PUT stores: Keystone's columns are String(64). */
+const newId = Type.String({ maxLength: 64 });
 
 export function federationRoutes(context: ApiContext) {
   const { federation } = context.service;
@@ -99,6 +103,7 @@ export function federationRoutes(context: ApiContext) {
       memberPath: `${BASE}/identity_providers/:idp_id`,
       listParams: noParams,
       params: idpParams,
+      createParams: Type.Object({ idp_id: newId }),
       createSchema: identityProviderSchemas.create,
       updateSchema: identityProviderSchemas.update,
       listQuery: listQuery(['id', 'enabled']),
@@ -142,6 +147,7 @@ export function federationRoutes(context: ApiContext) {
       memberPath: `${BASE}/identity_providers/:idp_id/protocols/:protocol_id`,
       listParams: idpParams,
       params: Type.Object({ idp_id: Type.String(), protocol_id: Type.String() }),
+      createParams: Type.Object({ idp_id: Type.String(), protocol_id: newId }),
       createSchema: protocolSchemas.create,
       updateSchema: protocolSchemas.update,
       listQuery: noParams,
@@ -169,6 +175,7 @@ export function federationRoutes(context: ApiContext) {
       memberPath: `${BASE}/mappings/:mapping_id`,
       listParams: noParams,
       params: Type.Object({ mapping_id: Type.String() }),
+      createParams: Type.Object({ mapping_id: newId }),
       createSchema: mappingSchema,
       updateSchema: mappingSchema,
       listQuery: noParams,
@@ -188,6 +195,7 @@ export function federationRoutes(context: ApiContext) {
       memberPath: `${BASE}/service_providers/:sp_id`,
       listParams: noParams,
       params: Type.Object({ sp_id: Type.String() }),
+      createParams: Type.Object({ sp_id: newId }),
       createSchema: serviceProviderSchemas.create,
       updateSchema: serviceProviderSchemas.update,
       listQuery: listQuery(['id', 'enabled']),

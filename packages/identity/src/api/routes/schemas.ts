@@ -179,7 +179,8 @@ export const limitSchemas = {
 export const policySchemas = createAndUpdate(Type.Object({ blob: Type.String(), type: Type.String({ maxLength: 255 }) }));
 
 // keystone/federation/schema.py
-const remoteIds = Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, uniqueItems: true });
+// Keystone has no maxLength here; its remote_id column is String(255), which PostgreSQL enforces.
+const remoteIds = Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string', maxLength: 255 }, uniqueItems: true });
 const authorizationTtl = nullable(Type.Integer({ minimum: 0 }));
 const identityProviderUpdate = {
   enabled: Type.Optional(boolean),
