@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+import { federationSequence } from './identity-areas-federation.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -75,6 +76,30 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
         assert.equal(created.rules, '{"compute:start": "rule:admin"}', side.name);
         const listed = (await cli(side, ['policy', 'list'])) as Record<string, unknown>[];
         assert.deepEqual(listed.filter((p) => p.Type === 'application/x-cli').map((p) => p.ID), [created.id], side.name);
+      }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('federation: identity providers, protocols, mappings, service providers, service_providers in tokens', async () => {
+    await differential(sides, federationSequence);
+  });
+
+  it('federation through the openstack CLI', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-mapping-'));
+    try {
+      const rules = join(dir, 'rules.json');
+      await writeFile(rules, JSON.stringify([{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'REMOTE_USER' }] }]));
+      await Promise.all(sides.map(async (side) => {
+        const idp = (await cli(side, ['identity', 'provider', 'create', '--remote-id', 'https://cli.example.com/idp', '--enable', 'cli-idp'])) as Record<string, unknown>;
+        assert.deepEqual(idp.remote_ids, ['https://cli.example.com/idp'], side.name);
+        const mapping = (await cli(side, ['mapping', 'create', '--rules', rules, 'cli-map'])) as Record<string, unknown>;
+        assert.equal(mapping.id, 'cli-map', side.name);
+        const protocol = (await cli(side, ['federation', 'protocol', 'create', '--identity-provider', 'cli-idp', '--mapping', 'cli-map', 'saml2'])) as Record<string, unknown>;
+        assert.equal(protocol.mapping, 'cli-map', side.name);
+        const sp = (await cli(side, ['service', 'provider', 'create', '--auth-url', 'https://sp.example.com/v3/auth', '--service-provider-url', 'https://sp.example.com/ECP', '--disable', 'cli-sp'])) as Record<string, unknown>;
+        assert.deepEqual([sp.enabled, sp.relay_state_prefix], [false, 'ss:mem:'], side.name);
       }));
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -210,6 +210,27 @@ const defaults: Record<string, RuleDefault> = {
   create_limits: adminOnly(SP),
   update_limit: adminOnly(SP),
   delete_limit: adminOnly(SP),
+
+  get_identity_provider: adminOrSystemReader(),
+  list_identity_providers: adminOrSystemReader(),
+  create_identity_provider: adminOnly(SP),
+  update_identity_provider: adminOnly(SP),
+  delete_identity_provider: adminOnly(SP),
+  get_protocol: adminOrSystemReader(),
+  list_protocols: adminOrSystemReader(),
+  create_protocol: adminOnly(SP),
+  update_protocol: adminOnly(SP),
+  delete_protocol: adminOnly(SP),
+  get_mapping: adminOrSystemReader(),
+  list_mappings: adminOrSystemReader(),
+  create_mapping: adminOnly(SP),
+  update_mapping: adminOnly(SP),
+  delete_mapping: adminOnly(SP),
+  get_service_provider: adminOrSystemReader(),
+  list_service_providers: adminOrSystemReader(),
+  create_service_provider: adminOnly(SP),
+  update_service_provider: adminOnly(SP),
+  delete_service_provider: adminOnly(SP),
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

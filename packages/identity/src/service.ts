@@ -16,6 +16,7 @@ import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
+import { FederationManager } from './federation/federation-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -63,6 +64,8 @@ export interface IdentityConfig {
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
   readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
+  readonly federation: AreaCaching;
+  readonly saml: { readonly relay_state_prefix: string };
 }
 
 export class IdentityService {
@@ -78,6 +81,8 @@ export class IdentityService {
   readonly limits: UnifiedLimitManager;
   /** /v3/policies documents (not the rules in `policy`). */
   readonly policyBlobs: PolicyBlobManager;
+  /** OS-FEDERATION: identity providers, protocols, mappings, service providers. */
+  readonly federation: FederationManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -124,6 +129,7 @@ export class IdentityService {
     this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    this.federation = new FederationManager(storage.federation, this.resource, this.cache.region('federation', 1));
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,

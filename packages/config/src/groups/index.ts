@@ -15,6 +15,8 @@ import { roleGroup } from './role.ts';
 import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
 import { unifiedLimitGroup } from './unified-limit.ts';
+import { federationGroup } from './federation.ts';
+import { samlGroup } from './saml.ts';
 
 export {
   authGroup,
@@ -32,6 +34,8 @@ export {
   securityComplianceGroup,
   tokenGroup,
   unifiedLimitGroup,
+  federationGroup,
+  samlGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 export { CACHE_BACKENDS } from './cache.ts';
@@ -52,4 +56,6 @@ export const keystoneGroups = [
   securityComplianceGroup,
   tokenGroup,
   unifiedLimitGroup,
+  federationGroup,
+  samlGroup,
 ] as const;

@@ -12,6 +12,7 @@ import { NotFoundError } from '../errors.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { authRoutes } from './routes/auth.ts';
 import { resourceRoutes } from './routes/resources.ts';
+import { federationRoutes } from './routes/os-federation.ts';
 
 export interface IdentityAppOptions {
   /** Logger options (pino); false or absent for none. */
@@ -61,6 +62,7 @@ export async function createIdentityApp(service: IdentityService, options: Ident
   await app.register(versionRoutes(context));
   await app.register(authRoutes(context));
   await app.register(resourceRoutes(context));
+  await app.register(federationRoutes(context));
   // Compiles every route's schemas now, so a wrong one fails start-up, not a request.
   await app.ready();
   return app;

@@ -16,6 +16,7 @@ import type {
   User,
 } from '../storage/types.ts';
 import type { CatalogEntry } from '../catalog/catalog-manager.ts';
+import type { ServiceProviderRef } from '../federation/federation-manager.ts';
 import type { ValidatedToken } from '../token/token-provider.ts';
 
 type Json = Record<string, unknown>;
@@ -37,7 +38,12 @@ export function adminProjectOf(resource: { admin_project_name: string | null; ad
   return name && domainName ? { name, domainName } : null;
 }
 
-export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | undefined, adminProject: AdminProject | null = null): Json {
+export function renderToken(
+  token: ValidatedToken,
+  catalog: CatalogEntry[] | undefined,
+  adminProject: AdminProject | null = null,
+  serviceProviders: readonly ServiceProviderRef[] = [],
+): Json {
   const body: Json = {
     methods: token.methods,
     user: {
@@ -71,6 +77,8 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
     body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
   }
   if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
+  // Every token, scoped or not, with or without its catalog, lists the enabled service providers.
+  if (serviceProviders.length > 0) body.service_providers = serviceProviders;
   return { token: body };
 }
 

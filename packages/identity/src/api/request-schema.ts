@@ -17,6 +17,8 @@ import { ValidationError } from '../errors.ts';
 const MEMBER = 'x-keystone-member';
 /** A schema's own keyword order, when Keystone writes it otherwise (see keywordOrder). */
 const ORDER = 'x-keyword-order';
+/** Marks a schema whose every error Keystone reports (see allErrors). */
+const ALL = 'x-keystone-all-errors';
 
 /** The body `{"<key>": member}`; like Keystone, a missing key is validated as `{}`. */
 export function memberBody<K extends string, S extends TSchema>(key: K, member: S): TObject<{ [P in K]: S }> {
@@ -39,6 +41,14 @@ export function nullable<S extends TSchema>(schema: S): TUnsafe<Static<S> | null
  */
 export function keywordOrder<S extends TSchema>(schema: S, order: readonly string[]): S {
   return { ...schema, [ORDER]: order };
+}
+
+/**
+ * A schema Keystone checks with its own Draft4Validator instead of lazy_validate (mapping
+ * rules): the 400 lists every error's message, sorted, each followed by a newline.
+ */
+export function allErrors<S extends TSchema>(schema: S): S {
+  return { ...schema, [ALL]: true };
 }
 
 /**
@@ -170,6 +180,8 @@ function describe(error: ErrorObject, all: readonly ErrorObject[]): string {
       return `${value} has too many properties`;
     case 'uniqueItems':
       return `${value} has non-unique elements`;
+    case 'false schema':
+      return `False schema does not allow ${value}`;
     case 'additionalProperties': {
       // ajv reports each extra member; jsonschema names them all, sorted, in one message.
       const extras = all
@@ -187,6 +199,12 @@ function describe(error: ErrorObject, all: readonly ErrorObject[]): string {
 export function keystoneError(root: TSchema, all: readonly ErrorObject[]): ValidationError {
   // jsonschema reports a oneOf as one error, not its alternatives' own.
   const errors = all.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath));
+  if ((root as { [ALL]?: boolean })[ALL] === true) {
+    // One message per jsonschema error: ajv reports each unexpected member on its own.
+    const messages = new Map(errors.map((e) => [e.keyword === 'additionalProperties' ? `${e.instancePath} ${e.schemaPath}` : e, describe(e, errors)]));
+    // Keystone sorts by str(error), which starts with the message.
+    return new ValidationError([...messages.values()].sort().map((m) => `${m}\n`).join(''));
+  }
   let first = errors[0] as ErrorObject;
   let firstRank = rank(root as SchemaNode, first);
   for (const error of errors.slice(1)) {
@@ -208,6 +226,7 @@ type Validation = (data: unknown) => { error: ValidationError } | { value: unkno
 function keystoneAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, coerceTypes: false, removeAdditional: false, useDefaults: false });
   ajv.addKeyword(ORDER);
+  ajv.addKeyword(ALL);
   return ajv;
 }
 

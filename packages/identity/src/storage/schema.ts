@@ -165,6 +165,41 @@ export interface PolicyTable {
   extra: string;
 }
 
+export interface IdentityProviderTable {
+  id: string;
+  domain_id: string;
+  enabled: BoolColumn;
+  description: string | null;
+  authorization_ttl: number | null;
+}
+
+export interface IdpRemoteIdTable {
+  remote_id: string;
+  idp_id: string;
+}
+
+export interface FederationProtocolTable {
+  id: string;
+  idp_id: string;
+  mapping_id: string;
+  remote_id_attribute: string | null;
+}
+
+export interface MappingTable {
+  id: string;
+  /** The rules as JSON text. */
+  rules: string;
+}
+
+export interface ServiceProviderTable {
+  id: string;
+  enabled: BoolColumn;
+  description: string | null;
+  auth_url: string;
+  sp_url: string;
+  relay_state_prefix: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -184,6 +219,11 @@ export interface Database {
   registered_limit: RegisteredLimitTable;
   limit: LimitTable;
   policy: PolicyTable;
+  identity_provider: IdentityProviderTable;
+  idp_remote_ids: IdpRemoteIdTable;
+  federation_protocol: FederationProtocolTable;
+  mapping: MappingTable;
+  service_provider: ServiceProviderTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

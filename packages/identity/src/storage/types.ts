@@ -328,6 +328,72 @@ export interface PolicyDriver {
   deletePolicy(id: string): Promise<void>;
 }
 
+/** A trusted identity provider (OS-FEDERATION); its users land in `domainId`. */
+export interface IdentityProvider {
+  id: string;
+  domainId: string;
+  enabled: boolean;
+  description: string | null;
+  /** Minutes a federated user's group memberships last; null for [federation] default_authorization_ttl. */
+  authorizationTtl: number | null;
+  /** Each names this provider only: unique across all identity providers, kept sorted. */
+  remoteIds: string[];
+}
+
+/** How an identity provider's assertions arrive (saml2, openid, mapped…) and the mapping read for them. */
+export interface FederationProtocol {
+  id: string;
+  idpId: string;
+  mappingId: string;
+  remoteIdAttribute: string | null;
+}
+
+/** Rules turning an assertion into local users, groups and projects (validated before they are stored). */
+export interface Mapping {
+  id: string;
+  rules: unknown[];
+}
+
+/** A remote cloud this one's users may be federated into (listed in every token). */
+export interface ServiceProvider {
+  id: string;
+  enabled: boolean;
+  description: string | null;
+  authUrl: string;
+  spUrl: string;
+  relayStatePrefix: string;
+}
+
+export interface FederationDriver {
+  /** ConflictError for a taken id or a remote id another identity provider has. */
+  createIdentityProvider(idp: IdentityProvider): Promise<IdentityProvider>;
+  getIdentityProvider(id: string): Promise<IdentityProvider>;
+  listIdentityProviders(filter?: { id?: string; enabled?: boolean; domainId?: string }): Promise<IdentityProvider[]>;
+  /** ConflictError for a remote id another identity provider has. */
+  updateIdentityProvider(id: string, patch: Partial<Omit<IdentityProvider, 'id' | 'domainId'>>): Promise<IdentityProvider>;
+  /** Takes its protocols and remote ids along. */
+  deleteIdentityProvider(id: string): Promise<void>;
+
+  /** NotFoundError for a missing identity provider; ConflictError for a taken id. */
+  createProtocol(protocol: FederationProtocol): Promise<FederationProtocol>;
+  getProtocol(idpId: string, id: string): Promise<FederationProtocol>;
+  listProtocols(idpId: string): Promise<FederationProtocol[]>;
+  updateProtocol(idpId: string, id: string, patch: Partial<Pick<FederationProtocol, 'mappingId' | 'remoteIdAttribute'>>): Promise<FederationProtocol>;
+  deleteProtocol(idpId: string, id: string): Promise<void>;
+
+  createMapping(mapping: Mapping): Promise<Mapping>;
+  getMapping(id: string): Promise<Mapping>;
+  listMappings(): Promise<Mapping[]>;
+  updateMapping(id: string, rules: unknown[]): Promise<Mapping>;
+  deleteMapping(id: string): Promise<void>;
+
+  createServiceProvider(sp: ServiceProvider): Promise<ServiceProvider>;
+  getServiceProvider(id: string): Promise<ServiceProvider>;
+  listServiceProviders(filter?: { id?: string; enabled?: boolean }): Promise<ServiceProvider[]>;
+  updateServiceProvider(id: string, patch: Partial<Omit<ServiceProvider, 'id'>>): Promise<ServiceProvider>;
+  deleteServiceProvider(id: string): Promise<void>;
+}
+
 export interface RevokeDriver {
   /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
   addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
@@ -346,6 +412,7 @@ export interface Storage {
   readonly revoke: RevokeDriver;
   readonly unifiedLimit: UnifiedLimitDriver;
   readonly policy: PolicyDriver;
+  readonly federation: FederationDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -318,6 +318,31 @@ const CASES: Case[] = [
     expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     run: (w, p) => call(w, p, 'GET', '/v3/auth/tokens', undefined, { 'x-subject-token': w.tokens[p] }),
   },
+  // federation (OS-FEDERATION): the cloud admin writes, system readers read
+  {
+    area: 'federation',
+    what: 'GET /v3/OS-FEDERATION/identity_providers',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', '/v3/OS-FEDERATION/identity_providers'),
+  },
+  {
+    area: 'federation',
+    what: 'PUT a mapping',
+    expect: [201, 403, 403, 403, 403, 403, 201, 403, 403, 403],
+    run: (w, p) => call(w, p, 'PUT', `/v3/OS-FEDERATION/mappings/${unique('m')}`, { mapping: { rules: [{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'UID' }] }] } }),
+  },
+  {
+    area: 'federation',
+    what: 'GET /v3/OS-FEDERATION/service_providers',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', '/v3/OS-FEDERATION/service_providers'),
+  },
+  {
+    area: 'federation',
+    what: 'DELETE a missing identity provider',
+    expect: [404, 403, 403, 403, 403, 403, 404, 403, 403, 403],
+    run: (w, p) => call(w, p, 'DELETE', `/v3/OS-FEDERATION/identity_providers/${unique('none')}`),
+  },
 ];
 
 /** Each case as each persona, in order: "what as persona" → status (and the start of the body). */

@@ -8,6 +8,7 @@ import type { ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
+import type { ServiceProviderRef } from '../../federation/federation-manager.ts';
 import { optionalMemberBody } from '../request-schema.ts';
 import { listQuery } from './crud.ts';
 import { tokenIssueSchema } from './schemas.ts';
@@ -29,6 +30,7 @@ function flag(query: Query, name: string): boolean {
 /** A rendered body, valid for as long as the token and catalog objects it came from are current. */
 interface Rendered {
   catalog: CatalogEntry[] | undefined;
+  serviceProviders: ServiceProviderRef[];
   json: string;
 }
 
@@ -46,12 +48,15 @@ export function authRoutes(context: ApiContext) {
 
   /** The token body as JSON text (reply.type is set by the caller). */
   async function body(token: ValidatedToken, query: Query): Promise<string> {
-    const catalog = 'nocatalog' in query ? undefined : await service.catalog.catalogFor(scopeOf(token));
-    const forms = rendered.get(token) ?? [];
+    const [catalog, serviceProviders] = await Promise.all([
+      'nocatalog' in query ? undefined : service.catalog.catalogFor(scopeOf(token)),
+      service.federation.enabledServiceProviders(),
+    ]);
+    const forms = (rendered.get(token) ?? []).filter((form) => form.serviceProviders === serviceProviders);
     const hit = forms.find((form) => form.catalog === catalog);
     if (hit !== undefined) return hit.json;
-    const json = JSON.stringify(renderToken(token, catalog, adminProject));
-    rendered.set(token, [...forms.filter((form) => form.catalog === undefined || catalog === undefined), { catalog, json }]);
+    const json = JSON.stringify(renderToken(token, catalog, adminProject, serviceProviders));
+    rendered.set(token, [...forms.filter((form) => form.catalog === undefined || catalog === undefined), { catalog, serviceProviders, json }]);
     return json;
   }
 

@@ -9,7 +9,7 @@ import { enabledFilter, extraAttributes } from './request.ts';
 const KNOWN = ['name', 'description', 'enabled', 'tags', 'options'];
 
 export function domainRoutes(context: ApiContext) {
-  const { resource, assignment } = context.service;
+  const { resource, assignment, federation } = context.service;
   return async function domains(app: FastifyInstance): Promise<void> {
     // POST/GET /v3/domains, GET/PATCH/DELETE /v3/domains/{domain_id}
     registerCrud(app, context, {
@@ -46,6 +46,7 @@ export function domainRoutes(context: ApiContext) {
       remove: async (id) => {
         await resource.deleteDomain(id);
         await assignment.deleteAssignmentsFor({ targetId: id });
+        await federation.deleteIdentityProvidersOfDomain(id);
       },
     });
   };

@@ -3,7 +3,7 @@
 // Keystone's order, since the first failing property decides the message; members not
 // listed are allowed, as Keystone stores them as extra attributes.
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
-import { keywordOrder, nullable } from '../request-schema.ts';
+import { allErrors, keywordOrder, nullable } from '../request-schema.ts';
 
 const boolean = Type.Boolean({ enum: [true, false] });
 const description = nullable(Type.String());
@@ -177,3 +177,129 @@ export const limitSchemas = {
 
 // keystone/policy/schema.py
 export const policySchemas = createAndUpdate(Type.Object({ blob: Type.String(), type: Type.String({ maxLength: 255 }) }));
+
+// keystone/federation/schema.py
+// Keystone has no maxLength here; its remote_id column is String(255), which PostgreSQL enforces.
+const remoteIds = Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string', maxLength: 255 }, uniqueItems: true });
+const authorizationTtl = nullable(Type.Integer({ minimum: 0 }));
+const identityProviderUpdate = {
+  enabled: Type.Optional(boolean),
+  description: Type.Optional(description),
+  authorization_ttl: Type.Optional(authorizationTtl),
+  remote_ids: Type.Optional(remoteIds),
+};
+export const identityProviderSchemas = {
+  create: Type.Object(
+    {
+      enabled: Type.Optional(boolean),
+      description: Type.Optional(description),
+      domain_id: Type.Optional(nullableId),
+      authorization_ttl: Type.Optional(authorizationTtl),
+      remote_ids: Type.Optional(remoteIds),
+    },
+    { additionalProperties: false },
+  ),
+  update: Type.Object(identityProviderUpdate, { minProperties: 1, additionalProperties: false }),
+};
+
+const protocolProperties = {
+  mapping_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-_]+$' }),
+  remote_id_attribute: Type.Optional(Type.String({ maxLength: 64 })),
+};
+export const protocolSchemas = {
+  create: Type.Object(protocolProperties, { additionalProperties: false }),
+  update: Type.Partial(Type.Object(protocolProperties), { minProperties: 1, additionalProperties: false }),
+};
+
+const url = Type.String({ minLength: 0, maxLength: 225, pattern: '^[a-zA-Z0-9+.-]+:.+' });
+const serviceProviderProperties = {
+  auth_url: url,
+  sp_url: url,
+  description: Type.Optional(description),
+  enabled: Type.Optional(boolean),
+  relay_state_prefix: Type.Optional(description),
+};
+export const serviceProviderSchemas = {
+  create: Type.Object(serviceProviderProperties, { additionalProperties: false }),
+  update: Type.Partial(Type.Object(serviceProviderProperties), { minProperties: 1, additionalProperties: false }),
+};
+
+// keystone/federation/utils.py MAPPING_SCHEMA, its $refs written out so that a oneOf's
+// alternatives stay beneath it. Keystone reports every error of it, not the first.
+const strings = (...names: string[]) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
+const mappingDomain = { type: 'object', properties: strings('id', 'name'), additionalProperties: false };
+const remoteMatch = (kind: string) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', kind],
+  properties: { type: { type: 'string' }, [kind]: { type: 'array' }, regex: { type: 'boolean' } },
+});
+const localRule = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    user: {
+      type: 'object',
+      properties: { ...strings('id', 'name', 'email'), domain: mappingDomain, type: { type: 'string', enum: ['ephemeral', 'local'] } },
+      additionalProperties: false,
+    },
+    projects: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'roles'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          // Keystone's role schema puts additionalProperties among the properties: a role with a
+          // member of that name is refused, other members are allowed.
+          roles: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, additionalProperties: false } } },
+        },
+      },
+    },
+    group: {
+      type: 'object',
+      oneOf: [
+        { type: 'object', properties: strings('id'), additionalProperties: false, required: ['id'] },
+        { type: 'object', properties: { name: { type: 'string' }, domain: mappingDomain }, additionalProperties: false, required: ['name', 'domain'] },
+      ],
+    },
+    groups: { type: 'string' },
+    group_ids: { type: 'string' },
+    domain: mappingDomain,
+  },
+};
+export const mappingSchema = allErrors(
+  Type.Unsafe<{ rules: unknown[] }>({
+    type: 'object',
+    required: ['rules'],
+    properties: {
+      rules: {
+        minItems: 1,
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['local', 'remote'],
+          additionalProperties: false,
+          properties: {
+            local: { type: 'array', items: localRule },
+            remote: {
+              minItems: 1,
+              type: 'array',
+              items: {
+                type: 'object',
+                oneOf: [
+                  { type: 'object', required: ['type'], properties: { type: { type: 'string' } }, additionalProperties: false },
+                  remoteMatch('any_one_of'),
+                  remoteMatch('not_any_of'),
+                  remoteMatch('blacklist'),
+                  remoteMatch('whitelist'),
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  }),
+);
