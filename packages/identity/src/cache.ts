@@ -197,7 +197,7 @@ export class CacheRegion<V> {
 }
 
 /** The areas that cache, by their Keystone option group. */
-export type CachedArea = 'token' | 'role' | 'catalog' | 'identity' | 'resource' | 'revoke';
+export type CachedArea = 'token' | 'role' | 'catalog' | 'identity' | 'resource' | 'revoke' | 'credential';
 
 export class IdentityCache {
   readonly kind: CacheBackendKind;
@@ -244,6 +244,7 @@ export class IdentityCache {
       revoke: observeDriver(storage.revoke, bump),
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
+      credential: observeDriver(storage.credential, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };
