@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+import { credentialsSequence } from './identity-areas-credentials.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -79,5 +80,25 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('credentials: /v3/credentials, OS-EC2 credentials and /v3/ec2tokens', async () => {
+    await differential(sides, credentialsSequence);
+  });
+
+  it('credentials through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const user = (await cli(side, ['user', 'show', 'admin'])) as { id: string };
+      const created = (await cli(side, ['credential', 'create', '--type', 'cert', user.id, 'cli-blob'])) as Record<string, unknown>;
+      assert.equal(created.blob, 'cli-blob', side.name);
+      const listed = (await cli(side, ['credential', 'list', '--type', 'cert'])) as Record<string, unknown>[];
+      assert.ok(listed.some((c) => c.ID === created.id), side.name);
+      const pair = (await cli(side, ['ec2', 'credentials', 'create', '--project', 'admin'])) as Record<string, unknown>;
+      const pairs = (await cli(side, ['ec2', 'credentials', 'list'])) as Record<string, unknown>[];
+      assert.ok(pairs.some((p) => p.Access === pair.access), side.name);
+      await openstack(side, side.admin, ['ec2', 'credentials', 'delete', pair.access as string], { json: false });
+      const after = (await cli(side, ['ec2', 'credentials', 'list'])) as Record<string, unknown>[];
+      assert.ok(!after.some((p) => p.Access === pair.access), side.name);
+    }));
   });
 });
