@@ -26,6 +26,12 @@ async function withService<T>(config: KeystoneConfig, work: (service: IdentitySe
   }
 }
 
+export function credentialSetup(configFiles: string[]): number[] {
+  const repository = credentialKeys(loadKeystoneConfig(configFiles));
+  repository.setup();
+  return repository.keyIndexes();
+}
+
 /**
  * keystone-manage credential_rotate: refused while a credential is still encrypted with
  * another key than the primary, since the rotation could drop that key.
@@ -177,9 +183,7 @@ export function registerManage(program: Command): void {
     .description('create the credential key repository ([credential] key_repository) with keys 0 and 1')
     .requiredOption(...configOption)
     .action((flags: { config: string[] }) => {
-      const repository = credentialKeys(loadKeystoneConfig(flags.config));
-      repository.setup();
-      process.stdout.write(`credential-setup: keys ${repository.keyIndexes().join(', ')}\n`);
+      process.stdout.write(`credential-setup: keys ${credentialSetup(flags.config).join(', ')}\n`);
     });
 
   manage
