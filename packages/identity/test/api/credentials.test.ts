@@ -215,6 +215,25 @@ describe('OS-EC2 credentials and /v3/ec2tokens', () => {
     assertError(await alice('POST', '/v3/ec2tokens', { credentials: request }), 403, forbidden('ec2tokens_validate'));
   });
 
+  test('no ec2tokens body answers 500, however odd', async () => {
+    const odd: unknown[] = [
+      [],
+      'text',
+      { credentials: [] },
+      { credentials: { access: 1 } },
+      { credentials: { access, signature: 1, params: [], headers: 'h' } },
+      { credentials: { access, signature: 's', params: { SignatureVersion: '9' } } },
+      { credentials: { access, signature: 's', host: '[::1', params: { SignatureVersion: '2' } } },
+      { credentials: { access, signature: 's', params: { 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' } } },
+      { credentials: { access, signature: 's', headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=a' }, params: {} } },
+      { credentials: { access, signature: 's', params: { Timestamp: 'yesterday', SignatureVersion: '0' } } },
+    ];
+    for (const payload of odd) {
+      const response = await admin('POST', '/v3/ec2tokens', payload);
+      assert.ok([400, 401].includes(response.statusCode), `${JSON.stringify(payload)}: ${response.statusCode} ${response.body}`);
+    }
+  });
+
   test("deleting a user deletes the user's credentials", async () => {
     const carol = await memberCaller(identity, 'carol');
     const { credential } = json(await carol('POST', `/v3/users/${carol.userId}/credentials/OS-EC2`, { tenant_id: carol.projectId }));
