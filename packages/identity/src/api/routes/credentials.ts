@@ -2,6 +2,7 @@
 // project; an ec2 blob is JSON with an `access` key whose SHA-256 is the credential's id.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { expecting } from '../../auth/auth-body.ts';
 import { ForbiddenError, ValidationError, findOrNull } from '../../errors.ts';
 import { EC2_TYPE, ec2Blob, ec2CredentialId, type Credential } from '../../credential/credential-manager.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
@@ -27,9 +28,6 @@ export function requirePrimaryAuth(caller: ValidatedToken): void {
   }
 }
 
-const CLIENT_ERROR =
-  ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
-
 /** An ec2 blob must be a JSON object with `access` (CredentialResource._validate_blob_json). */
 function validEc2Blob(blob: string): Json {
   let value: unknown;
@@ -39,10 +37,10 @@ function validEc2Blob(blob: string): Json {
     throw new ValidationError('Invalid blob in credential');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
-    throw new ValidationError(`Expecting to find blob in credential.${CLIENT_ERROR}`);
+    throw expecting('blob', 'credential');
   }
   if ((value as Json).access === undefined || (value as Json).access === null) {
-    throw new ValidationError(`Expecting to find access in credential.${CLIENT_ERROR}`);
+    throw expecting('access', 'credential');
   }
   return value as Json;
 }
