@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
 import { federationSequence } from './identity-areas-federation.ts';
+import { credentialsSequence } from './identity-areas-credentials.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -104,5 +105,23 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('credentials: /v3/credentials, OS-EC2 credentials and /v3/ec2tokens', async () => {
+    await differential(sides, credentialsSequence);
+  });
+
+  it('credentials through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const created = (await cli(side, ['credential', 'create', '--type', 'cert', 'admin', 'cli-blob'])) as Record<string, unknown>;
+      assert.equal(created.blob, 'cli-blob', side.name);
+      const listed = (await cli(side, ['credential', 'list', '--type', 'cert'])) as Record<string, unknown>[];
+      assert.ok(listed.some((c) => c.ID === created.id), side.name);
+      const pair = (await cli(side, ['ec2', 'credentials', 'create', '--project', 'admin'])) as Record<string, unknown>;
+      const pairs = (await cli(side, ['ec2', 'credentials', 'list'])) as Record<string, unknown>[];
+      assert.ok(pairs.some((p) => p.Access === pair.access), side.name);
+      // Silent on success; a refusal would make the CLI exit non-zero.
+      await openstack(side, side.admin, ['ec2', 'credentials', 'delete', pair.access as string], { json: false });
+    }));
   });
 });

@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BATON_BIN as BIN, freePort, issuePasswordToken, runCommand, startBatonCommand, type CommandResult, type Running } from '@baton/test-support';
+import { IdentityService } from '@baton/identity';
+import { loadKeystoneConfig } from '../src/load-config.ts';
 
 function baton(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -72,6 +74,30 @@ describe('baton CLI', () => {
     assert.match(first.stdout, /user admin/);
     assert.match(first.stdout, /role service/);
     assert.equal(baton(...args).stdout, 'bootstrap: nothing to change\n');
+  });
+
+  it('sets up, rotates and migrates credential keys as keystone-manage does', async () => {
+    assert.match(baton('manage', 'credential-rotate', '--help').stdout, /refused until credential-migrate/);
+    const noKeys = baton('manage', 'credential-rotate', '--config', config);
+    assert.equal(noKeys.status, 1);
+    assert.match(noKeys.stderr, /no keys in .*credential-keys \(\[credential\] key_repository\); create them with: baton manage credential-setup --config/);
+    assert.equal(baton('manage', 'credential-setup', '--config', config).stdout, 'credential-setup: keys 0, 1\n');
+    const keys = join(dir, 'credential-keys');
+    assert.equal(statSync(keys).mode & 0o777, 0o700);
+    for (const key of readdirSync(keys)) assert.equal(statSync(join(keys, key)).mode & 0o777, 0o600);
+    // A credential encrypted with key 1, then a rotation: the next one waits for the migration.
+    const service = await IdentityService.open(loadKeystoneConfig([config]));
+    try {
+      await service.credentials.create({ userId: 'u1', projectId: null, type: 'cert', blob: 'kept', extra: {} });
+    } finally {
+      await service.close();
+    }
+    assert.equal(baton('manage', 'credential-rotate', '--config', config).stdout, 'credential-rotate: keys 0, 1, 2\n');
+    const refused = baton('manage', 'credential-rotate', '--config', config);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /not all credentials are encrypted with the primary key.*baton manage credential-migrate --config/);
+    assert.equal(baton('manage', 'credential-migrate', '--config', config).stdout, 'credential-migrate: 1 credential re-encrypted\n');
+    assert.equal(baton('manage', 'credential-rotate', '--config', config).stdout, 'credential-rotate: keys 0, 2, 3\n');
   });
 
   it('serves with two workers and issues tokens the admin can use', async () => {

@@ -164,10 +164,10 @@ describe('loadConfig', () => {
   });
 
   it('warns about unknown sections and options, naming file, line, section and option', () => {
-    const { warnings } = loadConfigText('[token]\nexpiry = 1\n[credential]\nkey_repository = /k\n', groups);
+    const { warnings } = loadConfigText('[token]\nexpiry = 1\n[ldap]\nurl = ldap://k\n', groups);
     assert.deepEqual(warnings, [
       'keystone.conf:2: [token] expiry: unknown option, ignored',
-      'keystone.conf:4: [credential] key_repository: unknown section, ignored',
+      'keystone.conf:4: [ldap] url: unknown section, ignored',
     ]);
   });
 

@@ -131,6 +131,12 @@ export function generateFernetKey(): string {
   return encodeBase64Url(randomBytes(32));
 }
 
+/** A key's text as a key file holds it (the inverse of decodeFernetKey). */
+export function encodeFernetKey(key: Uint8Array): string {
+  checkKey(key);
+  return encodeBase64Url(key);
+}
+
 /** Decode key text (surrounding whitespace allowed, as in a key file) to its 32 bytes. */
 export function decodeFernetKey(text: string): Uint8Array {
   if (typeof text !== 'string') throw new TypeError('Fernet key text must be a string');

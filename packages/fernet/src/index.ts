@@ -1,5 +1,5 @@
 // @baton/fernet: the Fernet token format and Keystone's key repository.
-export { fernetEncrypt, MultiFernet, generateFernetKey, decodeFernetKey } from './fernet.ts';
+export { fernetEncrypt, MultiFernet, generateFernetKey, decodeFernetKey, encodeFernetKey } from './fernet.ts';
 export type { FernetEncryptOptions, FernetDecrypted } from './fernet.ts';
 export { FernetKeyRepository } from './key-repository.ts';
 export type { FernetKeyRepositoryOptions } from './key-repository.ts';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createHmac } from 'node:crypto';
 import {
-  decodeFernetKey, fernetEncrypt, FernetInvalidKeyError, FernetInvalidTokenError, generateFernetKey, MultiFernet,
+  decodeFernetKey, encodeFernetKey, fernetEncrypt, FernetInvalidKeyError, FernetInvalidTokenError, generateFernetKey, MultiFernet,
 } from '@baton/fernet';
 
 // The published vector from https://github.com/fernet/spec (generate.json / verify.json).
@@ -161,5 +161,14 @@ describe('Fernet keys', () => {
       });
     }
     assert.throws(() => decodeFernetKey(undefined as unknown as string), TypeError);
+  });
+});
+
+describe('encodeFernetKey', () => {
+  it('writes the key file text decodeFernetKey reads (44 chars, urlsafe, padded)', () => {
+    assert.equal(encodeFernetKey(key), SPEC_KEY);
+    const fresh = generateFernetKey();
+    assert.equal(encodeFernetKey(decodeFernetKey(fresh)), fresh);
+    assert.throws(() => encodeFernetKey(new Uint8Array(31)), { name: 'TypeError', message: 'Fernet key must be a Uint8Array of 32 bytes' });
   });
 });

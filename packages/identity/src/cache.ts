@@ -197,7 +197,7 @@ export class CacheRegion<V> {
 }
 
 /** The areas that cache, by their Keystone option group. */
-export type CachedArea = 'token' | 'role' | 'catalog' | 'identity' | 'resource' | 'revoke' | 'federation';
+export type CachedArea = 'token' | 'role' | 'catalog' | 'identity' | 'resource' | 'revoke' | 'federation' | 'credential';
 
 export class IdentityCache {
   readonly kind: CacheBackendKind;
@@ -245,6 +245,7 @@ export class IdentityCache {
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
       federation: observeDriver(storage.federation, bump),
+      credential: observeDriver(storage.credential, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

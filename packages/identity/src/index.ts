@@ -7,6 +7,7 @@ export { bootstrap } from './bootstrap.ts';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap.ts';
 export type { ValidatedToken, TokenScope } from './token/token-provider.ts';
 export { createStorage } from './storage/index.ts';
+export { CREDENTIAL_MAX_ACTIVE_KEYS } from './credential/credential-crypto.ts';
 export type * from './storage/types.ts';
 export {
   IdentityError,

@@ -28,6 +28,8 @@ export interface PolicyTarget {
   actorDomainId?: string | null;
   roleDomainId?: string | null;
   tokenUserId?: string | null;
+  /** target.credential.user_id: the owner of the credential acted on (or to be created). */
+  credentialUserId?: string | null;
 }
 
 export type TokenScope = 'system' | 'domain' | 'project';
@@ -69,6 +71,12 @@ const service: Check = (c) => has(c, 'service');
 const anyone: Check = () => true;
 const tokenDomain: Check = (c, t) => known(t.domainId) && (t.domainId === c.domainId || t.domainId === c.projectDomainId);
 const projectDomain: Check = (c, t) => known(t.domainId) && t.domainId === c.projectDomainId;
+
+/** user_id:%(target.credential.user_id)s */
+const credentialOwner: Check = (c, t) => known(t.credentialUserId) && t.credentialUserId === c.userId;
+/** The deprecated EC2 rule:owner is the user in the URL; get and delete also want the credential's. */
+const memberCredentialOwner: Check = (c, t) => has(c, 'member') && credentialOwner(c, t);
+const urlAndCredentialOwner: Check = (c, t) => owner(c, t) && credentialOwner(c, t);
 
 interface RuleDefault {
   /** scope_types; null when the rule has none (oslo.policy checks no scope then). */
@@ -231,6 +239,17 @@ const defaults: Record<string, RuleDefault> = {
   create_service_provider: adminOnly(SP),
   update_service_provider: adminOnly(SP),
   delete_service_provider: adminOnly(SP),
+  get_credential: { scopes: SP, rule: [cloudAdmin, systemReader, credentialOwner], deprecated: [anyAdmin] },
+  list_credentials: { scopes: SP, rule: [cloudAdmin, systemReader, credentialOwner], deprecated: [anyAdmin] },
+  create_credential: { scopes: SP, rule: [cloudAdmin, credentialOwner], deprecated: [anyAdmin] },
+  update_credential: { scopes: SP, rule: [cloudAdmin, credentialOwner], deprecated: [anyAdmin] },
+  delete_credential: { scopes: SP, rule: [cloudAdmin, credentialOwner], deprecated: [anyAdmin] },
+  ec2_get_credential: { scopes: SP, rule: [cloudAdmin, systemReader, credentialOwner], deprecated: [anyAdmin, urlAndCredentialOwner] },
+  ec2_list_credentials: { scopes: SP, rule: [cloudAdmin, memberCredentialOwner], deprecated: [anyAdmin, owner] },
+  ec2_create_credential: { scopes: SP, rule: [cloudAdmin, memberCredentialOwner], deprecated: [anyAdmin, owner] },
+  ec2_delete_credential: { scopes: SP, rule: [cloudAdmin, credentialOwner], deprecated: [anyAdmin, urlAndCredentialOwner] },
+  // rule:service_or_admin; Keystone declares no deprecated rule, Baton's admin is the cloud admin's.
+  ec2tokens_validate: { scopes: SDP, rule: [cloudAdmin, service], deprecated: [anyAdmin] },
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

@@ -17,9 +17,15 @@ import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
 import { FederationManager } from './federation/federation-manager.ts';
+import { CredentialManager } from './credential/credential-manager.ts';
+import { CredentialCrypto } from './credential/credential-crypto.ts';
+import { Ec2TokenAuthenticator } from './credential/ec2-tokens.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
+
+/** Credentials kept by id (EC2 access keys checked by /v3/ec2tokens). */
+const CREDENTIAL_CACHE_SIZE = 1_000;
 
 /** Revocation-event reads kept (one per distinct issue second of the tokens validated). */
 const EVENT_CACHE_SIZE = 1_000;
@@ -66,6 +72,13 @@ export interface IdentityConfig {
   readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
   readonly federation: AreaCaching;
   readonly saml: { readonly relay_state_prefix: string };
+  readonly credential: {
+    readonly driver: string;
+    readonly provider: string;
+    readonly key_repository: string;
+    readonly auth_ttl: number;
+    readonly user_limit: number;
+  } & AreaCaching;
 }
 
 export class IdentityService {
@@ -89,8 +102,12 @@ export class IdentityService {
   readonly policy: Policy;
   /** [cache]: every write through `storage` invalidates it. */
   readonly cache: IdentityCache;
+  /** /v3/credentials and EC2 credentials, encrypted with [credential] key_repository. */
+  readonly credentials: CredentialManager;
+  /** POST /v3/ec2tokens: signed EC2/S3 requests to project tokens. */
+  readonly ec2Tokens: Ec2TokenAuthenticator;
 
-  private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache) {
+  private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache, warn: (message: string) => void) {
     this.config = config;
     this.cache = cache;
     this.policy = compilePolicy({
@@ -130,6 +147,12 @@ export class IdentityService {
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     this.federation = new FederationManager(storage.federation, this.resource, this.cache.region('federation', 1));
+    this.credentials = new CredentialManager(
+      storage.credential,
+      new CredentialCrypto(config.credential.key_repository, warn),
+      this.cache.region('credential', CREDENTIAL_CACHE_SIZE),
+      { userLimit: config.credential.user_limit },
+    );
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -159,6 +182,10 @@ export class IdentityService {
       },
       { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },
     );
+    this.ec2Tokens = new Ec2TokenAuthenticator(
+      { credentials: this.credentials, resource: this.resource, identity: this.identity, tokens: this.tokens },
+      { authTtl: config.credential.auth_ttl },
+    );
   }
 
   /** Opens storage (applying migrations) and builds the managers. */
@@ -167,9 +194,10 @@ export class IdentityService {
     await storage.migrate();
     let cache: IdentityCache | undefined;
     let service: IdentityService;
+    const warn = options.warn ?? (() => undefined);
     try {
-      cache = new IdentityCache(config.cache, config, options.warn ?? (() => undefined));
-      service = new IdentityService(config, storage, cache);
+      cache = new IdentityCache(config.cache, config, warn);
+      service = new IdentityService(config, storage, cache, warn);
     } catch (error) {
       // A bad option found here must not leave a cache client holding the process open.
       await cache?.close();

@@ -44,7 +44,7 @@ async function baton(args: readonly string[]): Promise<void> {
 
 /**
  * Starts Baton's identity service through its own CLI, the way an operator would:
- * fernet-setup, bootstrap (with the same admin/project/role/region as Keystone's
+ * fernet-setup, credential-setup, bootstrap (with the same admin/project/role/region as Keystone's
  * bootstrap), then `identity serve` on a free loopback port.
  */
 export async function startBaton(opts: BatonOptions = {}): Promise<BatonIdentity> {
@@ -60,6 +60,7 @@ export async function startBaton(opts: BatonOptions = {}): Promise<BatonIdentity
     // `baton` run spends seconds starting up.
     await Promise.all([
       baton(['manage', 'fernet-setup', '--config', configPath]),
+      baton(['manage', 'credential-setup', '--config', configPath]),
       baton([
         'manage', 'bootstrap', '--config', configPath,
         '--bootstrap-password', ADMIN_PASSWORD,

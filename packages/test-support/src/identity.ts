@@ -40,6 +40,8 @@ export interface TestIdentityOptions {
   cache?: Partial<IdentityConfig['cache']>;
   /** [unified_limit] enforcement_model (flat by default). */
   enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
+  /** [credential] user_limit (-1, no limit, by default). */
+  credentialUserLimit?: number;
 }
 
 const CACHING = { caching: true, cache_time: null } as const;
@@ -102,8 +104,17 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     unified_limit: { enforcement_model: options.enforcementModel ?? 'flat' },
     federation: CACHING,
     saml: { relay_state_prefix: 'ss:mem:' },
+    credential: {
+      driver: 'sql',
+      provider: 'fernet',
+      key_repository: join(dir, 'credential-keys'),
+      auth_ttl: 15,
+      user_limit: options.credentialUserLimit ?? -1,
+      ...CACHING,
+    },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
+  new FernetKeyRepository({ path: config.credential.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);
   const boot = await bootstrap(service, {
     password: ADMIN_PASSWORD,

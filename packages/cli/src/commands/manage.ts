@@ -1,7 +1,8 @@
-// `baton manage …`: keystone-manage's bootstrap, fernet_setup, fernet_rotate and db_sync.
+// `baton manage …`: keystone-manage's bootstrap, fernet_setup, fernet_rotate, db_sync and
+// credential_setup, credential_rotate, credential_migrate.
 import type { Command } from 'commander';
-import { FernetKeyRepository } from '@baton/fernet';
-import { IdentityService, bootstrap, createStorage } from '@baton/identity';
+import { FernetKeyRepository, FernetKeysNotFoundError } from '@baton/fernet';
+import { CREDENTIAL_MAX_ACTIVE_KEYS, IdentityService, bootstrap, createStorage } from '@baton/identity';
 import { CommandError, loadKeystoneConfig, type KeystoneConfig } from '../load-config.ts';
 
 function keyRepository(config: KeystoneConfig): FernetKeyRepository {
@@ -9,6 +10,59 @@ function keyRepository(config: KeystoneConfig): FernetKeyRepository {
     path: config.fernet_tokens.key_repository,
     maxActiveKeys: config.fernet_tokens.max_active_keys,
   });
+}
+
+function credentialKeys(config: KeystoneConfig): FernetKeyRepository {
+  return new FernetKeyRepository({ path: config.credential.key_repository, maxActiveKeys: CREDENTIAL_MAX_ACTIVE_KEYS });
+}
+
+/** Opens the service (the database) for the credential commands, closing it afterwards. */
+async function withService<T>(config: KeystoneConfig, work: (service: IdentityService) => Promise<T>): Promise<T> {
+  const service = await IdentityService.open(config);
+  try {
+    return await work(service);
+  } finally {
+    await service.close();
+  }
+}
+
+export function credentialSetup(configFiles: string[]): number[] {
+  const repository = credentialKeys(loadKeystoneConfig(configFiles));
+  repository.setup();
+  return repository.keyIndexes();
+}
+
+/**
+ * keystone-manage credential_rotate: refused while a credential is still encrypted with
+ * another key than the primary, since the rotation could drop that key.
+ */
+export async function credentialRotate(configFiles: string[]): Promise<number[]> {
+  const config = loadKeystoneConfig(configFiles);
+  const repository = credentialKeys(config);
+  try {
+    repository.keyIndexes();
+  } catch (error) {
+    if (!(error instanceof FernetKeysNotFoundError)) throw error;
+    throw new CommandError(
+      `baton manage credential-rotate: no keys in ${repository.path} ([credential] key_repository); create them with: baton manage credential-setup --config ${configFiles.join(' ')}`,
+    );
+  }
+  return withService(config, async (service) => {
+    const stale = await service.credentials.notOnPrimaryKey();
+    if (stale.length > 0) {
+      throw new CommandError(
+        'baton manage credential-rotate: Unable to rotate credential keys because not all credentials are encrypted with the primary key. ' +
+          `Please make sure all credentials have been encrypted with the primary key using \`baton manage credential-migrate --config ${configFiles.join(' ')}\`.`,
+      );
+    }
+    repository.rotate();
+    return repository.keyIndexes();
+  });
+}
+
+/** keystone-manage credential_migrate: re-encrypts every credential not under the primary key. */
+export async function credentialMigrate(configFiles: string[]): Promise<number> {
+  return withService(loadKeystoneConfig(configFiles), (service) => service.credentials.migrate());
 }
 
 interface BootstrapFlags {
@@ -122,6 +176,31 @@ export function registerManage(program: Command): void {
       const repository = keyRepository(loadKeystoneConfig(flags.config));
       repository.rotate();
       process.stdout.write(`fernet-rotate: keys ${repository.keyIndexes().join(', ')}\n`);
+    });
+
+  manage
+    .command('credential-setup')
+    .description('create the credential key repository ([credential] key_repository) with keys 0 and 1')
+    .requiredOption(...configOption)
+    .action((flags: { config: string[] }) => {
+      process.stdout.write(`credential-setup: keys ${credentialSetup(flags.config).join(', ')}\n`);
+    });
+
+  manage
+    .command('credential-rotate')
+    .description('rotate the credential keys; refused until credential-migrate has re-encrypted every credential with the primary key')
+    .requiredOption(...configOption)
+    .action(async (flags: { config: string[] }) => {
+      process.stdout.write(`credential-rotate: keys ${(await credentialRotate(flags.config)).join(', ')}\n`);
+    });
+
+  manage
+    .command('credential-migrate')
+    .description('re-encrypt every credential with the primary credential key (run after credential-rotate)')
+    .requiredOption(...configOption)
+    .action(async (flags: { config: string[] }) => {
+      const count = await credentialMigrate(flags.config);
+      process.stdout.write(`credential-migrate: ${count} credential${count === 1 ? '' : 's'} re-encrypted\n`);
     });
 
   manage

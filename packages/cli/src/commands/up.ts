@@ -12,7 +12,7 @@ import { setIniValues, type IniSetting } from '@baton/config';
 import { IdentityService, NotFoundError } from '@baton/identity';
 import { assertPortFree, parsePort } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
-import { fernetSetup, runBootstrap } from './manage.ts';
+import { credentialSetup, fernetSetup, runBootstrap } from './manage.ts';
 
 /** One cloud service as `baton up` runs it. */
 export interface CloudServiceSpec {
@@ -288,6 +288,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const notice = options.onNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
   writeConfig(keystone, `${HEADER}\n[DEFAULT]\n`, keystoneSettings(dataDir, options.tokenLifetime), notice);
   fernetSetup([keystone]);
+  credentialSetup([keystone]);
   await runBootstrap([keystone], {
     bootstrapPassword: secrets.admin,
     bootstrapUsername: 'admin',

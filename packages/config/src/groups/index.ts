@@ -17,6 +17,7 @@ import { tokenGroup } from './token.ts';
 import { unifiedLimitGroup } from './unified-limit.ts';
 import { federationGroup } from './federation.ts';
 import { samlGroup } from './saml.ts';
+import { credentialGroup } from './credential.ts';
 
 export {
   authGroup,
@@ -36,6 +37,7 @@ export {
   unifiedLimitGroup,
   federationGroup,
   samlGroup,
+  credentialGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 export { CACHE_BACKENDS } from './cache.ts';
@@ -58,4 +60,5 @@ export const keystoneGroups = [
   unifiedLimitGroup,
   federationGroup,
   samlGroup,
+  credentialGroup,
 ] as const;

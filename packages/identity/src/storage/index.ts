@@ -10,6 +10,7 @@ import { SqlPolicyDriver } from './drivers/policy.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import { SqlFederationDriver } from './drivers/federation.ts';
+import { SqlCredentialDriver } from './drivers/credential.ts';
 import type { DriverContext } from './drivers/shared.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -41,6 +42,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     unifiedLimit: new SqlUnifiedLimitDriver(ctx),
     policy: new SqlPolicyDriver(ctx),
     federation: new SqlFederationDriver(ctx),
+    credential: new SqlCredentialDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

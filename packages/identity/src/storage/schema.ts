@@ -200,6 +200,18 @@ export interface ServiceProviderTable {
   relay_state_prefix: string;
 }
 
+/** Keystone's credential table: the blob only ever stored encrypted (credential/backends/sql.py). */
+export interface CredentialTable {
+  id: string;
+  user_id: string;
+  project_id: string | null;
+  type: string;
+  encrypted_blob: string;
+  /** SHA-1 of the primary key that encrypted the blob, as Keystone records it. */
+  key_hash: string;
+  extra: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -224,6 +236,7 @@ export interface Database {
   federation_protocol: FederationProtocolTable;
   mapping: MappingTable;
   service_provider: ServiceProviderTable;
+  credential: CredentialTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -401,6 +401,36 @@ export interface RevokeDriver {
   listEventsSince(issuedAt: number): Promise<RevocationEvent[]>;
 }
 
+/** A stored credential as the driver sees it: the blob still encrypted. */
+export interface StoredCredential {
+  id: string;
+  userId: string;
+  projectId: string | null;
+  type: string;
+  encryptedBlob: string;
+  keyHash: string;
+  extra: Record<string, unknown>;
+}
+
+export interface CredentialFilter {
+  userId?: string;
+  type?: string;
+}
+
+export interface CredentialDriver {
+  /** @throws ConflictError when the id exists (an EC2 access key used twice). */
+  createCredential(credential: StoredCredential): Promise<StoredCredential>;
+  /** @throws NotFoundError */
+  getCredential(id: string): Promise<StoredCredential>;
+  listCredentials(filter?: CredentialFilter): Promise<StoredCredential[]>;
+  /** Replaces the blob (re-encrypted by the caller). @throws NotFoundError */
+  updateCredentialBlob(id: string, blob: { encryptedBlob: string; keyHash: string }): Promise<StoredCredential>;
+  /** @throws NotFoundError */
+  deleteCredential(id: string): Promise<void>;
+  deleteCredentialsForUser(userId: string): Promise<void>;
+  deleteCredentialsForProject(projectId: string): Promise<void>;
+}
+
 /** One storage backend (SQLite or PostgreSQL), all drivers sharing its connection. */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
@@ -413,6 +443,7 @@ export interface Storage {
   readonly unifiedLimit: UnifiedLimitDriver;
   readonly policy: PolicyDriver;
   readonly federation: FederationDriver;
+  readonly credential: CredentialDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

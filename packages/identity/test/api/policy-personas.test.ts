@@ -343,6 +343,28 @@ const CASES: Case[] = [
     expect: [404, 403, 403, 403, 403, 403, 404, 403, 403, 403],
     run: (w, p) => call(w, p, 'DELETE', `/v3/OS-FEDERATION/identity_providers/${unique('none')}`),
   },
+  // credentials: system and project scopes only; one's own, or any as admin
+  {
+    area: 'credentials',
+    what: 'POST /v3/credentials for oneself',
+    expect: [201, 201, 201, 403, 403, 403, 201, 201, 201, 201],
+    run: (w, p) => call(w, p, 'POST', '/v3/credentials', { credential: { type: 'cert', blob: unique('b'), user_id: w.userIds[p] } }),
+  },
+  { area: 'credentials', what: 'GET /v3/credentials', expect: [200, 200, 200, 403, 403, 403, 200, 200, 200, 200], run: (w, p) => call(w, p, 'GET', '/v3/credentials') },
+  {
+    area: 'credentials',
+    what: 'POST an EC2 credential for oneself',
+    expect: [201, 201, 403, 403, 403, 403, 201, 201, 403, 403],
+    run: (w, p) => call(w, p, 'POST', `/v3/users/${w.userIds[p]}/credentials/OS-EC2`, { tenant_id: w.domProjectId }),
+  },
+  {
+    area: 'credentials',
+    what: "GET another user's EC2 credentials",
+    expect: [200, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', `/v3/users/${w.victimId}/credentials/OS-EC2`),
+  },
+  // Policy first (admin or service), then the empty body.
+  { area: 'credentials', what: 'POST /v3/ec2tokens without a body', expect: [400, 403, 403, 403, 403, 403, 400, 403, 403, 403], run: (w, p) => call(w, p, 'POST', '/v3/ec2tokens', {}) },
 ];
 
 /** Each case as each persona, in order: "what as persona" → status (and the start of the body). */
@@ -442,6 +464,9 @@ const DELIBERATE: ReadonlySet<string> = new Set([
   // Keystone creates an application credential with no project from an unscoped token;
   // Baton refuses it with 400 (application credentials need a project).
   'POST one for oneself as noRole',
+  // ec2tokens_validate is rule:admin_required (admin on any scope) or service: Baton's new
+  // defaults keep a domain admin out of the call that turns EC2 signatures into tokens.
+  'POST /v3/ec2tokens without a body as domAdmin',
 ]);
 
 describe('differential: the same matrix against the real Keystone 22, both options on', () => {

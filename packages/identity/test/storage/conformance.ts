@@ -13,6 +13,7 @@ import { resourceConformance } from './conformance/resource.ts';
 import { revokeConformance } from './conformance/revoke.ts';
 import { unifiedLimitConformance } from './conformance/unified-limit.ts';
 import { federationConformance } from './conformance/federation.ts';
+import { credentialConformance } from './conformance/credential.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -71,5 +72,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     unifiedLimitConformance(get);
     policyConformance(get);
     federationConformance(get);
+    credentialConformance(get);
   });
 }

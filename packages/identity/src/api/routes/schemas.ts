@@ -303,3 +303,22 @@ export const mappingSchema = allErrors(
     },
   }),
 );
+// keystone/credential/schema.py: an ec2 credential needs a project; the others may have one.
+const credentialString = { type: 'string' } as const;
+export const credentialSchemas = {
+  create: Type.Unsafe<{ blob: string; project_id?: string; type: string; user_id: string } & Record<string, unknown>>({
+    type: 'object',
+    properties: { blob: credentialString, project_id: credentialString, type: credentialString, user_id: credentialString },
+    oneOf: [
+      { type: 'object', title: 'ec2 credential requires project_id', required: ['blob', 'type', 'user_id', 'project_id'], properties: { type: { enum: ['ec2'] } } },
+      { type: 'object', title: 'non-ec2 credential does not require project_id', required: ['blob', 'type', 'user_id'], properties: { type: { not: { enum: ['ec2'] } } } },
+    ],
+  }),
+  update: Type.Object({ blob: Type.String() }, { additionalProperties: false }),
+};
+
+/** POST /v3/users/{id}/credentials/OS-EC2: Keystone reads `tenant_id` and nothing else, unchecked. */
+export const ec2CredentialCreateSchema = Type.Object({ tenant_id: Type.Optional(Type.Unknown()) });
+
+/** POST /v3/ec2tokens: Keystone checks no schema; what the signer cannot read is a 401 (ec2-tokens.ts). */
+export const ec2TokensSchema = Type.Unknown();

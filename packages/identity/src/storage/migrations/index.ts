@@ -7,6 +7,7 @@ import { lockoutMigration } from './0002-lockout.ts';
 import { passwordHistoryMigration } from './0003-password-history.ts';
 import { limitsPoliciesConfigsMigration } from './0004-limits-policies-configs.ts';
 import { federationMigration } from './0008-federation.ts';
+import { credentialsMigration } from './0006-credentials.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -15,5 +16,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0003-password-history': passwordHistoryMigration(),
     '0004-limits-policies-configs': limitsPoliciesConfigsMigration(),
     '0008-federation': federationMigration(),
+    '0006-credentials': credentialsMigration(),
   };
 }
