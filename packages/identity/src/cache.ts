@@ -244,6 +244,7 @@ export class IdentityCache {
       revoke: observeDriver(storage.revoke, bump),
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
+      oauth1: observeDriver(storage.oauth1, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

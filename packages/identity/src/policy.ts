@@ -210,6 +210,20 @@ const defaults: Record<string, RuleDefault> = {
   create_limits: adminOnly(SP),
   update_limit: adminOnly(SP),
   delete_limit: adminOnly(SP),
+
+  get_consumer: adminOrSystemReader(),
+  list_consumers: adminOrSystemReader(),
+  create_consumer: adminOnly(SP),
+  update_consumer: adminOnly(SP),
+  delete_consumer: adminOnly(SP),
+  // Access tokens hang off a request token's project: project-scoped admins only.
+  authorize_request_token: adminOnly(['project']),
+  get_access_token: adminOnly(['project']),
+  get_access_token_role: adminOnly(['project']),
+  list_access_tokens: adminOnly(['project']),
+  list_access_token_roles: adminOnly(['project']),
+  // Keystone enforces identity:ec2_delete_credential here: an admin, or the user in the path.
+  delete_access_token: { scopes: SP, rule: [cloudAdmin, owner], deprecated: [anyAdmin, owner] },
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

@@ -15,6 +15,7 @@ import { TokenProvider } from './token/token-provider.ts';
 import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
+import { OAuth1Manager } from './oauth1/oauth1-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
@@ -63,6 +64,7 @@ export interface IdentityConfig {
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
   readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
+  readonly oauth1: { readonly request_token_duration: number; readonly access_token_duration: number };
 }
 
 export class IdentityService {
@@ -78,6 +80,7 @@ export class IdentityService {
   readonly limits: UnifiedLimitManager;
   /** /v3/policies documents (not the rules in `policy`). */
   readonly policyBlobs: PolicyBlobManager;
+  readonly oauth1: OAuth1Manager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -124,6 +127,10 @@ export class IdentityService {
     this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    this.oauth1 = new OAuth1Manager(storage.oauth1, { resource: this.resource, assignment: this.assignment }, {
+      requestTokenDuration: config.oauth1.request_token_duration,
+      accessTokenDuration: config.oauth1.access_token_duration,
+    });
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -138,6 +145,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        oauth1: this.oauth1,
         revocations: this.revocations,
         cache: this.cache,
       },
@@ -149,6 +157,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        oauth1: this.oauth1,
         tokens: this.tokens,
       },
       { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },

@@ -100,6 +100,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null, ...CACHING },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
     unified_limit: { enforcement_model: options.enforcementModel ?? 'flat' },
+    oauth1: { request_token_duration: 28800, access_token_duration: 86400 },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

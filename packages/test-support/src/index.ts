@@ -15,3 +15,4 @@ export * from './uwsgi.ts';
 export * from './counting-proxy.ts';
 export * from './cloud.ts';
 export * from './json-shape.ts';
+export * from './oauth1.ts';

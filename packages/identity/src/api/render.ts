@@ -70,6 +70,9 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
   if (credential !== null) {
     body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
   }
+  if (token.accessToken !== null) {
+    body['OS-OAUTH1'] = { access_token_id: token.accessToken.id, consumer_id: token.accessToken.consumerId };
+  }
   if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
   return { token: body };
 }

@@ -7,6 +7,7 @@ import { SqlCatalogDriver } from './drivers/catalog.ts';
 import { SqlIdentityDriver } from './drivers/identity.ts';
 import { SqlResourceDriver } from './drivers/resource.ts';
 import { SqlPolicyDriver } from './drivers/policy.ts';
+import { SqlOAuth1Driver } from './drivers/oauth1.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import type { DriverContext } from './drivers/shared.ts';
@@ -39,6 +40,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     revoke: new SqlRevokeDriver(ctx),
     unifiedLimit: new SqlUnifiedLimitDriver(ctx),
     policy: new SqlPolicyDriver(ctx),
+    oauth1: new SqlOAuth1Driver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -165,6 +165,36 @@ export interface PolicyTable {
   extra: string;
 }
 
+export interface ConsumerTable {
+  id: string;
+  description: string | null;
+  secret: string;
+  extra: string;
+}
+
+export interface RequestTokenTable {
+  id: string;
+  request_secret: string;
+  verifier: string | null;
+  authorizing_user_id: string | null;
+  requested_project_id: string;
+  /** JSON array of role ids, once authorized. */
+  role_ids: string | null;
+  consumer_id: string;
+  /** Epoch seconds; null for tokens that never expire ([oauth1] request_token_duration = 0). */
+  expires_at: number | null;
+}
+
+export interface AccessTokenTable {
+  id: string;
+  access_secret: string;
+  authorizing_user_id: string;
+  project_id: string;
+  role_ids: string;
+  consumer_id: string;
+  expires_at: number | null;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -184,6 +214,9 @@ export interface Database {
   registered_limit: RegisteredLimitTable;
   limit: LimitTable;
   policy: PolicyTable;
+  consumer: ConsumerTable;
+  request_token: RequestTokenTable;
+  access_token: AccessTokenTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -7,6 +7,7 @@ import { domainRoutes } from './domains.ts';
 import { grantRoutes } from './grants.ts';
 import { groupRoutes } from './groups.ts';
 import { limitRoutes } from './limits.ts';
+import { oauth1Routes } from './oauth1.ts';
 import { policyRoutes } from './policies.ts';
 import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
@@ -26,5 +27,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(applicationCredentialRoutes(context));
     await app.register(limitRoutes(context));
     await app.register(policyRoutes(context));
+    await app.register(oauth1Routes(context));
   };
 }
