@@ -16,6 +16,7 @@ interface Exchange {
 interface Reply {
   status: number;
   body: any;
+  headers: Headers;
 }
 
 /** One service under test, with its admin tokens (project- and system-scoped). */
@@ -45,19 +46,27 @@ export class Recorder {
     return `${name}-${randomUUID().slice(0, 8)}`;
   }
 
-  async call(label: string, method: Method, path: string, body?: unknown, token: string | null = this.#side.system): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (token !== null) headers['x-auth-token'] = token;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  call(label: string, method: Method, path: string, body?: unknown, token: string | null = this.#side.system): Promise<Reply> {
+    return this.send(label, method, path, { body, headers: token === null ? {} : { 'x-auth-token': token } });
+  }
+
+  /**
+   * Any request, with the headers given (no token unless among them); a form-encoded answer
+   * (OS-OAUTH1's token exchanges) is recorded and returned as an object of its fields.
+   */
+  async send(label: string, method: Method, path: string, request: { body?: unknown; headers?: Record<string, string> }): Promise<Reply> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.#side.url}${path}`, {
       method,
       headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     });
     const text = await response.text();
-    const json: unknown = text === '' ? null : JSON.parse(text);
+    const form = response.headers.get('content-type')?.startsWith('application/x-www-form-urlencoded') === true;
+    const json: unknown = text === '' ? null : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
     this.transcript.push({ label: `${label}: ${method} ${path.replace(/[0-9a-f]{32}/g, '{id}').replace(/-[0-9a-f]{8}\b/g, '-{unique}')}`, status: response.status, shape: jsonShape(json) });
-    return { status: response.status, body: json };
+    return { status: response.status, body: json, headers: response.headers };
   }
 }
 

@@ -8,10 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
+import { OPENSTACK_CLI, openstack, runCommand, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
 import { federationSequence } from './identity-areas-federation.ts';
 import { credentialsSequence } from './identity-areas-credentials.ts';
+import { oauth1Sequence } from './identity-areas-oauth1.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -122,6 +123,34 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
       assert.ok(pairs.some((p) => p.Access === pair.access), side.name);
       // Silent on success; a refusal would make the CLI exit non-zero.
       await openstack(side, side.admin, ['ec2', 'credentials', 'delete', pair.access as string], { json: false });
+    }));
+  });
+
+  it('OAuth1: consumers, the signed exchanges, authorization, oauth1 tokens and access tokens', async () => {
+    await differential(sides, oauth1Sequence);
+  });
+
+  it('OAuth1 through the openstack CLI, then a token with keystoneauth\'s v3oauth1 plugin', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const consumer = (await cli(side, ['consumer', 'create', '--description', 'cli'])) as { id: string; secret: string };
+      const request = (await cli(side, ['request', 'token', 'create', '--consumer-key', consumer.id, '--consumer-secret', consumer.secret, '--project', 'admin'])) as Record<string, string>;
+      // keystoneclient names a token's key `id` and its secret `secret`.
+      const authorized = (await cli(side, ['request', 'token', 'authorize', '--request-key', request.id as string, '--role', 'member'])) as Record<string, string>;
+      const access = (await cli(side, [
+        'access', 'token', 'create', '--consumer-key', consumer.id, '--consumer-secret', consumer.secret,
+        '--request-key', request.id as string, '--request-secret', request.secret as string, '--verifier', authorized.oauth_verifier as string,
+      ])) as Record<string, string>;
+      const env = {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_'))),
+        OS_AUTH_TYPE: 'v3oauth1', OS_AUTH_URL: side.url, OS_IDENTITY_API_VERSION: '3',
+        OS_CONSUMER_KEY: consumer.id, OS_CONSUMER_SECRET: consumer.secret,
+        OS_ACCESS_KEY: access.id as string, OS_ACCESS_SECRET: access.secret as string,
+      };
+      const issued = await runCommand(OPENSTACK_CLI, ['token', 'issue', '-f', 'json'], { env, timeoutMs: 60_000 });
+      assert.equal(issued.code, 0, `${side.name}: ${issued.stderr}`);
+      const token = JSON.parse(issued.stdout) as Record<string, string>;
+      assert.ok(token.id, side.name);
+      assert.ok(token.project_id, side.name);
     }));
   });
 });

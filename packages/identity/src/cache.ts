@@ -246,6 +246,7 @@ export class IdentityCache {
       policy: observeDriver(storage.policy, bump),
       federation: observeDriver(storage.federation, bump),
       credential: observeDriver(storage.credential, bump),
+      oauth1: observeDriver(storage.oauth1, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

@@ -250,6 +250,19 @@ const defaults: Record<string, RuleDefault> = {
   ec2_delete_credential: { scopes: SP, rule: [cloudAdmin, credentialOwner], deprecated: [anyAdmin, urlAndCredentialOwner] },
   // rule:service_or_admin; Keystone declares no deprecated rule, Baton's admin is the cloud admin's.
   ec2tokens_validate: { scopes: SDP, rule: [cloudAdmin, service], deprecated: [anyAdmin] },
+  get_consumer: adminOrSystemReader(),
+  list_consumers: adminOrSystemReader(),
+  create_consumer: adminOnly(SP),
+  update_consumer: adminOnly(SP),
+  delete_consumer: adminOnly(SP),
+  // Access tokens hang off a request token's project: project-scoped admins only.
+  authorize_request_token: adminOnly(['project']),
+  get_access_token: adminOnly(['project']),
+  get_access_token_role: adminOnly(['project']),
+  list_access_tokens: adminOnly(['project']),
+  list_access_token_roles: adminOnly(['project']),
+  // Keystone enforces identity:ec2_delete_credential here: an admin, or the user in the path.
+  delete_access_token: { scopes: SP, rule: [cloudAdmin, owner], deprecated: [anyAdmin, owner] },
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

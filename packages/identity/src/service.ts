@@ -15,6 +15,7 @@ import { TokenProvider } from './token/token-provider.ts';
 import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
+import { OAuth1Manager } from './oauth1/oauth1-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
 import { FederationManager } from './federation/federation-manager.ts';
 import { CredentialManager } from './credential/credential-manager.ts';
@@ -79,6 +80,7 @@ export interface IdentityConfig {
     readonly auth_ttl: number;
     readonly user_limit: number;
   } & AreaCaching;
+  readonly oauth1: { readonly request_token_duration: number; readonly access_token_duration: number };
 }
 
 export class IdentityService {
@@ -96,6 +98,7 @@ export class IdentityService {
   readonly policyBlobs: PolicyBlobManager;
   /** OS-FEDERATION: identity providers, protocols, mappings, service providers. */
   readonly federation: FederationManager;
+  readonly oauth1: OAuth1Manager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -153,6 +156,10 @@ export class IdentityService {
       this.cache.region('credential', CREDENTIAL_CACHE_SIZE),
       { userLimit: config.credential.user_limit },
     );
+    this.oauth1 = new OAuth1Manager(storage.oauth1, { resource: this.resource, assignment: this.assignment }, {
+      requestTokenDuration: config.oauth1.request_token_duration,
+      accessTokenDuration: config.oauth1.access_token_duration,
+    });
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -167,6 +174,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        oauth1: this.oauth1,
         revocations: this.revocations,
         cache: this.cache,
       },
@@ -178,6 +186,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        oauth1: this.oauth1,
         tokens: this.tokens,
       },
       { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },

@@ -112,6 +112,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       user_limit: options.credentialUserLimit ?? -1,
       ...CACHING,
     },
+    oauth1: { request_token_duration: 28800, access_token_duration: 86400 },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   new FernetKeyRepository({ path: config.credential.key_repository, maxActiveKeys: 3 }).setup();

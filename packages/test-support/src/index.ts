@@ -16,3 +16,4 @@ export * from './counting-proxy.ts';
 export * from './cloud.ts';
 export * from './json-shape.ts';
 export * from './ec2-signer.ts';
+export * from './oauth1.ts';

@@ -28,7 +28,7 @@ export class TokenInvalidError extends TokenError {
 
 /**
  * A genuine token (it decrypted under our keys) whose payload version Baton does not
- * handle: federated (4-6) and OAuth1 (7) payloads, or a version Keystone does not know.
+ * handle: federated (4-6) payloads, or a version Keystone does not know.
  */
 export class TokenPayloadUnsupportedError extends TokenError {
   static readonly code = 'ERR_TOKEN_PAYLOAD_UNSUPPORTED';
@@ -37,8 +37,8 @@ export class TokenPayloadUnsupportedError extends TokenError {
 
   constructor(version: unknown) {
     super(
-      typeof version === 'number' && version >= 4 && version <= 7
-        ? `Fernet payload version ${version} (federated or OAuth1) is not supported`
+      typeof version === 'number' && version >= 4 && version <= 6
+        ? `Fernet payload version ${version} (federated) is not supported`
         : `This is not a recognized Fernet payload version: ${String(version)}`,
     );
     this.version = version;

@@ -4,7 +4,7 @@ export type { TokenFormatterOptions, CreatedToken, ParsedToken } from './token-f
 export { PAYLOAD_VERSIONS } from './payload.ts';
 export type {
   TokenPayload, TokenPayloadKind, UnscopedPayload, DomainScopedPayload, ProjectScopedPayload, TrustScopedPayload,
-  SystemScopedPayload, ApplicationCredentialPayload,
+  SystemScopedPayload, ApplicationCredentialPayload, OAuth1ScopedPayload,
 } from './payload.ts';
 export { methodsToBitmask, bitmaskToMethods } from './methods.ts';
 export { newAuditId, uuidToBytes, bytesToUuidHex } from './ids.ts';

@@ -66,6 +66,8 @@ export function encodePayload(p: TokenPayload, config: CodecConfig): MsgpackValu
     case 'system':
       if (p.system !== 'all') throw new TypeError("system must be 'all'");
       return [version, c.user, c.methods, p.system, c.expires, c.audit];
+    case 'oauth1':
+      return [version, c.user, c.methods, packId(p.projectId, 'projectId'), packId(p.accessTokenId, 'accessTokenId'), c.expires, c.audit];
     case 'application_credential':
       return [
         version, c.user, c.methods, packId(p.projectId, 'projectId'), c.expires, c.audit,
@@ -125,7 +127,7 @@ function unpackCommon(fields: readonly unknown[], at: { methods: number; expires
   };
 }
 
-const LENGTHS: Record<number, number> = { 0: 5, 1: 6, 2: 6, 3: 7, 8: 6, 9: 7 };
+const LENGTHS: Record<number, number> = { 0: 5, 1: 6, 2: 6, 3: 7, 7: 7, 8: 6, 9: 7 };
 
 /**
  * A decoded msgpack value to a payload. Returns the version number instead when it is not
@@ -150,6 +152,11 @@ export function decodePayload(value: unknown, config: CodecConfig): TokenPayload
       return {
         kind: 'trust', ...unpackCommon(value, at5, config), projectId: unpackId(value[3], 'project id'),
         trustId: uuidHex(value[6], 'trust id'),
+      };
+    case 7:
+      return {
+        kind: 'oauth1', ...unpackCommon(value, { methods: 2, expires: 5, audit: 6 }, config), projectId: unpackId(value[3], 'project id'),
+        accessTokenId: unpackId(value[4], 'access token id'),
       };
     case 8: {
       const system = text(value[3], 'system');

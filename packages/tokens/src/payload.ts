@@ -1,6 +1,6 @@
 // What a Keystone Fernet token says, one variant per scope. The kinds and their payload
-// versions are Keystone's (keystone/token/token_formatters.py); 4-7 (federation, OAuth1)
-// are not issued by Baton.
+// versions are Keystone's (keystone/token/token_formatters.py); 4-6
+// (federation) are not issued by Baton.
 
 interface PayloadBase {
   userId: string;
@@ -40,13 +40,21 @@ export interface ApplicationCredentialPayload extends PayloadBase {
   applicationCredentialId: string;
 }
 
+/** A token got with an OS-OAUTH1 access token: its project and roles are the access token's. */
+export interface OAuth1ScopedPayload extends PayloadBase {
+  kind: 'oauth1';
+  projectId: string;
+  accessTokenId: string;
+}
+
 export type TokenPayload =
   | UnscopedPayload
   | DomainScopedPayload
   | ProjectScopedPayload
   | TrustScopedPayload
   | SystemScopedPayload
-  | ApplicationCredentialPayload;
+  | ApplicationCredentialPayload
+  | OAuth1ScopedPayload;
 
 export type TokenPayloadKind = TokenPayload['kind'];
 
@@ -56,6 +64,7 @@ export const PAYLOAD_VERSIONS = {
   domain: 1,
   project: 2,
   trust: 3,
+  oauth1: 7,
   system: 8,
   application_credential: 9,
 } as const satisfies Record<TokenPayloadKind, number>;

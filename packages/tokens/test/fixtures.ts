@@ -11,6 +11,7 @@ export interface KeystoneFields {
   project_id?: string;
   trust_id?: string;
   app_cred_id?: string;
+  access_token_id?: string;
   issued_at: string;
   expires_at: string;
 }
@@ -46,6 +47,7 @@ export function expectedPayload(kind: TokenPayload['kind'], ks: KeystoneFields, 
     case 'project': return { kind, ...base, projectId: ks.project_id as string };
     case 'trust': return { kind, ...base, projectId: ks.project_id as string, trustId: ks.trust_id as string };
     case 'system': return { kind, ...base, system: 'all' };
+    case 'oauth1': return { kind, ...base, projectId: ks.project_id as string, accessTokenId: ks.access_token_id as string };
     case 'application_credential':
       return { kind, ...base, projectId: ks.project_id as string, applicationCredentialId: ks.app_cred_id as string };
   }

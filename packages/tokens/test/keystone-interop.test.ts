@@ -40,6 +40,7 @@ function payloads(expiresAt: number): TokenPayload[] {
     { kind: 'trust', ...common, projectId: UUID('2'), trustId: UUID('3') },
     { kind: 'system', ...common, system: 'all' },
     { kind: 'application_credential', ...common, methods: ['application_credential'], projectId: UUID('2'), applicationCredentialId: UUID('4') },
+    { kind: 'oauth1', ...common, methods: ['oauth1'], projectId: UUID('2'), accessTokenId: UUID('5') },
   ];
 }
 
@@ -49,10 +50,11 @@ function keystoneArgs(p: TokenPayload): Record<string, unknown> {
     user_id: p.userId, methods: p.methods, expires_at: formatKeystoneTime(p.expiresAt), audit_ids: p.auditIds,
   };
   if (p.kind === 'domain') args.domain_id = p.domainId;
-  if (p.kind === 'project' || p.kind === 'trust' || p.kind === 'application_credential') args.project_id = p.projectId;
+  if (p.kind === 'project' || p.kind === 'trust' || p.kind === 'application_credential' || p.kind === 'oauth1') args.project_id = p.projectId;
   if (p.kind === 'trust') args.trust_id = p.trustId;
   if (p.kind === 'system') args.system = p.system;
   if (p.kind === 'application_credential') args.app_cred_id = p.applicationCredentialId;
+  if (p.kind === 'oauth1') args.access_token_id = p.accessTokenId;
   return args;
 }
 

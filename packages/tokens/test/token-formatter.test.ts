@@ -104,15 +104,15 @@ describe('TokenFormatter rejects unreadable tokens with one error', () => {
     assert.throws(() => formatter.parse(otherDomain), INVALID);
   });
 
-  it('federated, OAuth1 and unknown payload versions are reported as unsupported', () => {
-    for (const version of [4, 5, 6, 7, 10, 42]) {
+  it('federated and unknown payload versions are reported as unsupported', () => {
+    for (const version of [4, 5, 6, 10, 42]) {
       const sealed = fernetEncrypt(key, encode([version, [false, 'u'], 2, [], 'idp', 'saml2', 1.5, []]));
       assert.throws(() => formatter.parse(sealed), (error: unknown) => {
         assert.ok(error instanceof TokenPayloadUnsupportedError);
         assert.equal(error.code, 'ERR_TOKEN_PAYLOAD_UNSUPPORTED');
         assert.equal(error.version, version);
-        assert.equal(error.message, version <= 7
-          ? `Fernet payload version ${version} (federated or OAuth1) is not supported`
+        assert.equal(error.message, version <= 6
+          ? `Fernet payload version ${version} (federated) is not supported`
           : `This is not a recognized Fernet payload version: ${version}`);
         return true;
       });

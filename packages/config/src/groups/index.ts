@@ -7,6 +7,7 @@ import { databaseGroup } from './database.ts';
 import { defaultGroup } from './default.ts';
 import { fernetTokensGroup } from './fernet-tokens.ts';
 import { identityGroup } from './identity.ts';
+import { oauth1Group } from './oauth1.ts';
 import { osloMiddlewareGroup } from './oslo-middleware.ts';
 import { osloPolicyGroup } from './oslo-policy.ts';
 import { resourceGroup } from './resource.ts';
@@ -27,6 +28,7 @@ export {
   defaultGroup,
   fernetTokensGroup,
   identityGroup,
+  oauth1Group,
   osloMiddlewareGroup,
   osloPolicyGroup,
   resourceGroup,
@@ -50,6 +52,7 @@ export const keystoneGroups = [
   databaseGroup,
   fernetTokensGroup,
   identityGroup,
+  oauth1Group,
   osloMiddlewareGroup,
   osloPolicyGroup,
   resourceGroup,

@@ -76,6 +76,9 @@ export function renderToken(
   if (credential !== null) {
     body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
   }
+  if (token.accessToken !== null) {
+    body['OS-OAUTH1'] = { access_token_id: token.accessToken.id, consumer_id: token.accessToken.consumerId };
+  }
   if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
   // Every token, scoped or not, with or without its catalog, lists the enabled service providers.
   if (serviceProviders.length > 0) body.service_providers = serviceProviders;

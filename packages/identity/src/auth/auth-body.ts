@@ -38,6 +38,8 @@ export interface AuthRequest {
   password?: PasswordRequest;
   token?: { id: string };
   applicationCredential?: ApplicationCredentialRequest;
+  /** The oauth1 method: its proof is the request's signed Authorization header, not the body. */
+  oauth1?: true;
   scope: ScopeRequest;
 }
 
@@ -141,6 +143,10 @@ export function readAuthBody(body: unknown): AuthRequest {
       if (cred.user === undefined) throw expecting('user', 'application_credential');
       request.applicationCredential = { name, secret, user: namedRef(cred.user, 'identity/application_credential/user', 'user') };
     }
+  }
+  if (methods.includes('oauth1')) {
+    object(identity.oauth1, 'identity/oauth1');
+    request.oauth1 = true;
   }
   return request;
 }

@@ -5,18 +5,21 @@ import { ForbiddenError, IdentityError, NotFoundError, UnauthorizedError, findOr
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
+import type { OAuth1Manager } from '../oauth1/oauth1-manager.ts';
+import type { SignedRequest } from '../oauth1/signature.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { TokenProvider, TokenScope, ValidatedToken } from '../token/token-provider.ts';
 import type { AuthRequest, NamedRef, ScopeRequest } from './auth-body.ts';
 
 /** Methods Baton implements; others in [auth] methods are refused as unsupported. */
-const IMPLEMENTED = new Set(['password', 'token', 'application_credential']);
+const IMPLEMENTED = new Set(['password', 'token', 'application_credential', 'oauth1']);
 
 export interface AuthManagerDeps {
   identity: IdentityManager;
   resource: ResourceManager;
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
+  oauth1: OAuth1Manager;
   tokens: TokenProvider;
 }
 
@@ -45,7 +48,8 @@ export class AuthManager {
     this.#options = options;
   }
 
-  async authenticate(request: AuthRequest): Promise<ValidatedToken> {
+  /** `signed` is the HTTP request itself, which the oauth1 method reads. */
+  async authenticate(request: AuthRequest, signed?: SignedRequest): Promise<ValidatedToken> {
     const unsupported = request.methods.filter((m) => !this.#options.methods.includes(m) || !IMPLEMENTED.has(m));
     if (unsupported.length > 0 || request.methods.length === 0) {
       throw new UnauthorizedError('Attempted to authenticate with an unsupported method.', {
@@ -53,6 +57,7 @@ export class AuthManager {
       });
     }
     if (request.applicationCredential !== undefined) return this.#applicationCredential(request);
+    if (request.oauth1 !== undefined) return this.#oauth1(signed);
 
     const results: Authenticated[] = [];
     if (request.password !== undefined) results.push(await this.#password(request.password.user, request.password.password));
@@ -104,6 +109,9 @@ export class AuthManager {
     if (source.applicationCredential !== null || source.methods.includes('application_credential')) {
       throw new ForbiddenError('Cannot create a token from an application credential token.');
     }
+    if (source.accessToken !== null) {
+      throw ForbiddenError.forAction('Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead');
+    }
     const rescoping = scope.kind !== 'none';
     if (rescoping && source.scope.kind !== 'unscoped') {
       if (!this.#options.allowRescopeScopedToken) throw new ForbiddenError('Rescoping scoped token is not allowed.');
@@ -149,6 +157,16 @@ export class AuthManager {
       scope,
       applicationCredential: credential,
     });
+  }
+
+  /** An OAuth1 access token's project, with the roles it carries; a scope in the body is ignored, as by Keystone. */
+  async #oauth1(signed: SignedRequest | undefined): Promise<ValidatedToken> {
+    if (signed === undefined) throw new UnauthorizedError();
+    const accessToken = await this.#deps.oauth1.authenticate(signed);
+    const user = await this.#deps.identity.getUser(accessToken.authorizingUserId);
+    if (!user.enabled) throw new UnauthorizedError();
+    const scope = await this.#projectScope({ id: accessToken.projectId });
+    return this.#deps.tokens.issue({ user, methods: ['oauth1'], scope, accessToken });
   }
 
   /** Scope lookups fail with 401, never 404, so names cannot be probed (spec A.1). */

@@ -7,6 +7,7 @@ import { SqlCatalogDriver } from './drivers/catalog.ts';
 import { SqlIdentityDriver } from './drivers/identity.ts';
 import { SqlResourceDriver } from './drivers/resource.ts';
 import { SqlPolicyDriver } from './drivers/policy.ts';
+import { SqlOAuth1Driver } from './drivers/oauth1.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import { SqlFederationDriver } from './drivers/federation.ts';
@@ -43,6 +44,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     policy: new SqlPolicyDriver(ctx),
     federation: new SqlFederationDriver(ctx),
     credential: new SqlCredentialDriver(ctx),
+    oauth1: new SqlOAuth1Driver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -212,6 +212,36 @@ export interface CredentialTable {
   extra: string;
 }
 
+export interface ConsumerTable {
+  id: string;
+  description: string | null;
+  secret: string;
+  extra: string;
+}
+
+export interface RequestTokenTable {
+  id: string;
+  request_secret: string;
+  verifier: string | null;
+  authorizing_user_id: string | null;
+  requested_project_id: string;
+  /** JSON array of role ids, once authorized. */
+  role_ids: string | null;
+  consumer_id: string;
+  /** Epoch seconds; null for tokens that never expire ([oauth1] request_token_duration = 0). */
+  expires_at: number | null;
+}
+
+export interface AccessTokenTable {
+  id: string;
+  access_secret: string;
+  authorizing_user_id: string;
+  project_id: string;
+  role_ids: string;
+  consumer_id: string;
+  expires_at: number | null;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -237,6 +267,9 @@ export interface Database {
   mapping: MappingTable;
   service_provider: ServiceProviderTable;
   credential: CredentialTable;
+  consumer: ConsumerTable;
+  request_token: RequestTokenTable;
+  access_token: AccessTokenTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -431,6 +431,55 @@ export interface CredentialDriver {
   deleteCredentialsForProject(projectId: string): Promise<void>;
 }
 
+/** An OAuth1 consumer (OS-OAUTH1); its secret is shown once, when it is created. */
+export interface Consumer {
+  id: string;
+  description: string | null;
+  secret: string;
+  extra: Record<string, unknown>;
+}
+
+/** A request token, authorized (user, roles, verifier set) or not yet. */
+export interface RequestToken {
+  id: string;
+  secret: string;
+  verifier: string | null;
+  authorizingUserId: string | null;
+  projectId: string;
+  roleIds: string[] | null;
+  consumerId: string;
+  /** Epoch seconds, or null when it never expires. */
+  expiresAt: number | null;
+}
+
+/** An access token: what a consumer signs oauth1 authentications with, on one user's behalf. */
+export interface AccessToken {
+  id: string;
+  secret: string;
+  authorizingUserId: string;
+  projectId: string;
+  roleIds: string[];
+  consumerId: string;
+  expiresAt: number | null;
+}
+
+export interface OAuth1Driver {
+  createConsumer(consumer: Consumer): Promise<Consumer>;
+  getConsumer(id: string): Promise<Consumer>;
+  listConsumers(): Promise<Consumer[]>;
+  updateConsumer(id: string, patch: { description?: string | null; extra?: Record<string, unknown> }): Promise<Consumer>;
+  /** Deletes the consumer with its request and access tokens. */
+  deleteConsumer(id: string): Promise<void>;
+  createRequestToken(token: RequestToken): Promise<RequestToken>;
+  getRequestToken(id: string): Promise<RequestToken>;
+  authorizeRequestToken(id: string, userId: string, roleIds: string[], verifier: string): Promise<RequestToken>;
+  /** Creates the access token and deletes the request token it was exchanged for, atomically. */
+  exchangeRequestToken(requestTokenId: string, token: AccessToken): Promise<AccessToken>;
+  getAccessToken(id: string): Promise<AccessToken>;
+  listAccessTokens(userId: string): Promise<AccessToken[]>;
+  deleteAccessToken(id: string): Promise<void>;
+}
+
 /** One storage backend (SQLite or PostgreSQL), all drivers sharing its connection. */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
@@ -444,6 +493,7 @@ export interface Storage {
   readonly policy: PolicyDriver;
   readonly federation: FederationDriver;
   readonly credential: CredentialDriver;
+  readonly oauth1: OAuth1Driver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -5,12 +5,13 @@
 import { LRUCache } from 'lru-cache';
 import { TokenInvalidError, isWithinWindow, newAuditId } from '@baton/tokens';
 import type { ParsedToken, TokenFormatter, TokenPayload } from '@baton/tokens';
-import type { ApplicationCredential, Domain, Project, Role, User } from '../storage/types.ts';
+import type { AccessToken, ApplicationCredential, Domain, Project, Role, User } from '../storage/types.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
+import type { OAuth1Manager } from '../oauth1/oauth1-manager.ts';
 import type { RevocableToken, RevocationEvents, RevocationManager } from './revocation-manager.ts';
 import type { CacheRegion, IdentityCache } from '../cache.ts';
 
@@ -32,6 +33,8 @@ export interface ValidatedToken {
   scope: TokenScope;
   roles: Role[];
   applicationCredential: ApplicationCredential | null;
+  /** The OS-OAUTH1 access token an oauth1 token was got with. */
+  accessToken: AccessToken | null;
 }
 
 export interface IssueRequest {
@@ -43,6 +46,7 @@ export interface IssueRequest {
   /** The audit chain of the token being exchanged, if any. */
   parentAuditIds?: readonly string[];
   applicationCredential?: ApplicationCredential;
+  accessToken?: AccessToken;
 }
 
 export interface TokenProviderOptions {
@@ -60,6 +64,7 @@ export interface TokenProviderDeps {
   resource: ResourceManager;
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
+  oauth1: OAuth1Manager;
   revocations: RevocationManager;
   /**
    * [token], [role], [identity] and [resource] caching: minted tokens, effective roles, and the
@@ -180,7 +185,8 @@ export class TokenProvider {
     const credential = request.applicationCredential;
     if (credential?.expiresAt != null) expiresAt = Math.min(expiresAt, credential.expiresAt);
     const auditIds = [newAuditId(), ...(request.parentAuditIds?.slice(-1) ?? [])];
-    const roles = await this.#roles(request.user, request.scope, credential ?? null);
+    const delegation = credential ?? request.accessToken ?? null;
+    const roles = await this.#roles(request.user, request.scope, delegation);
     if (request.scope.kind !== 'unscoped' && roles.length === 0) throw new UnauthorizedError();
     const payload = toPayload(request, expiresAt, auditIds);
     const { tokenId, issuedAt } = this.#deps.formatter.create(payload, { now });
@@ -196,6 +202,7 @@ export class TokenProvider {
       scope: request.scope,
       roles,
       applicationCredential: credential ?? null,
+      accessToken: request.accessToken ?? null,
     };
   }
 
@@ -237,7 +244,7 @@ export class TokenProvider {
   }
 
   async #mint(id: string, payload: TokenPayload, issuedAt: number): Promise<ValidatedToken> {
-    const { identity, applicationCredentials } = this.#deps;
+    const { identity, applicationCredentials, oauth1 } = this.#deps;
     const user = await this.#users.get(payload.userId, () => identity.getUser(payload.userId));
     if (!user.enabled) throw new NotFoundError(FAILED);
     const userDomain = await this.#domain(user.domainId);
@@ -247,7 +254,9 @@ export class TokenProvider {
       payload.kind === 'application_credential'
         ? await applicationCredentials.get(payload.applicationCredentialId)
         : null;
-    const roles = await this.#roles(user, scope, credential);
+    // A deleted access token (or its consumer) ends the tokens got with it.
+    const accessToken = payload.kind === 'oauth1' ? await oauth1.getAccessToken(payload.accessTokenId) : null;
+    const roles = await this.#roles(user, scope, credential ?? accessToken);
     if (scope.kind !== 'unscoped' && roles.length === 0) throw new NotFoundError(FAILED);
     return {
       id,
@@ -260,12 +269,14 @@ export class TokenProvider {
       scope,
       roles,
       applicationCredential: credential,
+      accessToken,
     };
   }
 
   async #scope(payload: TokenPayload): Promise<TokenScope> {
     switch (payload.kind) {
       case 'project':
+      case 'oauth1':
       case 'application_credential': {
         const project = await this.#project(payload.projectId);
         if (!project.enabled) {
@@ -297,13 +308,14 @@ export class TokenProvider {
     return this.#resources.get(`project ${id}`, () => this.#deps.resource.getProject(id)) as Promise<Project>;
   }
 
-  #roles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {
+  /** The user's roles on the scope; with a delegation (application credential, access token), only those it carries. */
+  #roles(user: User, scope: TokenScope, delegation: Delegation | null): Promise<Role[]> {
     const target = scope.kind === 'project' ? scope.project.id : scope.kind === 'domain' ? scope.domain.id : scope.kind;
-    const key = `${user.id} ${scope.kind} ${target} ${credential?.id ?? ''}`;
-    return this.#roleMemo.get(key, () => this.#computeRoles(user, scope, credential));
+    const key = `${user.id} ${scope.kind} ${target} ${delegation?.id ?? ''}`;
+    return this.#roleMemo.get(key, () => this.#computeRoles(user, scope, delegation));
   }
 
-  async #computeRoles(user: User, scope: TokenScope, credential: ApplicationCredential | null): Promise<Role[]> {
+  async #computeRoles(user: User, scope: TokenScope, delegation: Delegation | null): Promise<Role[]> {
     const { assignment } = this.#deps;
     let ids: string[];
     switch (scope.kind) {
@@ -319,14 +331,17 @@ export class TokenProvider {
       case 'unscoped':
         return [];
     }
-    if (credential !== null) {
-      // A credential carries the roles it was given, as long as the user still holds them.
-      const delegated = await assignment.expandImplied(credential.roleIds);
+    if (delegation !== null) {
+      // A delegation carries the roles it was given, as long as the user still holds them.
+      const delegated = await assignment.expandImplied(delegation.roleIds);
       ids = ids.filter((id) => delegated.includes(id));
     }
     return Promise.all(ids.map((id) => assignment.getRole(id)));
   }
 }
+
+/** What role computation needs of an application credential or an OAuth1 access token. */
+type Delegation = Pick<ApplicationCredential | AccessToken, 'id' | 'roleIds'>;
 
 function revocable(token: ValidatedToken): RevocableToken {
   const { scope } = token;
@@ -350,6 +365,9 @@ function toPayload(request: IssueRequest, expiresAt: number, auditIds: string[])
       projectId: scope.project.id,
       applicationCredentialId: request.applicationCredential.id,
     };
+  }
+  if (request.accessToken !== undefined && scope.kind === 'project') {
+    return { kind: 'oauth1', ...base, projectId: scope.project.id, accessTokenId: request.accessToken.id };
   }
   switch (scope.kind) {
     case 'project':

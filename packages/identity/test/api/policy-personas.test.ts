@@ -299,6 +299,20 @@ const CASES: Case[] = [
     expect: [403, 403, 403, 403, 403, 403, 201, 201, 201, 400],
     run: (w, p) => call(w, p, 'POST', `/v3/users/${w.userIds[p]}/application_credentials`, { application_credential: { name: unique('a') } }),
   },
+  // OAuth1: consumers are the cloud admin's; access tokens need a project-scoped admin.
+  { area: 'oauth1', what: 'GET /v3/OS-OAUTH1/consumers', expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403], run: (w, p) => call(w, p, 'GET', '/v3/OS-OAUTH1/consumers') },
+  {
+    area: 'oauth1',
+    what: 'POST a consumer',
+    expect: [201, 403, 403, 403, 403, 403, 201, 403, 403, 403],
+    run: (w, p) => call(w, p, 'POST', '/v3/OS-OAUTH1/consumers', { consumer: { description: unique('c') } }),
+  },
+  {
+    area: 'oauth1',
+    what: 'GET its own access tokens',
+    expect: [403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', `/v3/users/${w.userIds[p]}/OS-OAUTH1/access_tokens`),
+  },
   // tokens
   {
     area: 'tokens',

@@ -24,7 +24,7 @@ VALIDATE_ORDER = ['user_id', 'methods', 'audit_ids', 'system', 'domain_id', 'pro
                   'app_cred_id', 'issued_at', 'expires_at']
 CLASSES = {'unscoped': tf.UnscopedPayload, 'domain': tf.DomainScopedPayload, 'project': tf.ProjectScopedPayload,
            'trust': tf.TrustScopedPayload, 'system': tf.SystemScopedPayload,
-           'application_credential': tf.ApplicationCredentialScopedPayload}
+           'application_credential': tf.ApplicationCredentialScopedPayload, 'oauth1': tf.OauthScopedPayload}
 
 formatter = tf.TokenFormatter()
 

@@ -78,7 +78,8 @@ export function authRoutes(context: ApiContext) {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST /v3/auth/tokens
     app.post('/v3/auth/tokens', { schema: issue }, async function issueToken(request, reply) {
-      const token = await service.auth.authenticate(readAuthBody(request.body));
+      const signed = { method: request.method, url: `${context.origin(request)}${request.url.split('?')[0]}`, authorization: request.headers.authorization };
+      const token = await service.auth.authenticate(readAuthBody(request.body), signed);
       // Keystone only reports it: something downstream may store tokens in a column that short.
       if (token.id.length > maxTokenSize) {
         request.log.info(`Fernet token created with length of ${token.id.length} characters, which exceeds ${maxTokenSize} characters`);

@@ -7,6 +7,7 @@ import { domainRoutes } from './domains.ts';
 import { grantRoutes } from './grants.ts';
 import { groupRoutes } from './groups.ts';
 import { limitRoutes } from './limits.ts';
+import { oauth1Routes } from './oauth1.ts';
 import { policyRoutes } from './policies.ts';
 import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
@@ -30,5 +31,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(policyRoutes(context));
     await app.register(credentialRoutes(context));
     await app.register(ec2CredentialRoutes(context));
+    await app.register(oauth1Routes(context));
   };
 }

@@ -322,3 +322,13 @@ export const ec2CredentialCreateSchema = Type.Object({ tenant_id: Type.Optional(
 
 /** POST /v3/ec2tokens: Keystone checks no schema; what the signer cannot read is a 401 (ec2-tokens.ts). */
 export const ec2TokensSchema = Type.Unknown();
+/** OS-OAUTH1 consumers (keystone/oauth1/schema.py): members beyond description are stored as extras; `secret` is never set. */
+export const consumerSchemas = {
+  create: Type.Object({ description: Type.Optional(description) }),
+  update: Type.Object({ description: Type.Optional(description) }, { minProperties: 1, not: { required: ['secret'] } }),
+};
+
+/** PUT /v3/OS-OAUTH1/authorize/{id}: the roles to delegate, each by id or by name. */
+export const requestTokenAuthorizeSchema = Type.Array(
+  Type.Object({ id: Type.Optional(idString), name: Type.Optional(name255) }, { minProperties: 1, maxProperties: 1, additionalProperties: false }),
+);

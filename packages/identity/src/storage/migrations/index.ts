@@ -8,6 +8,7 @@ import { passwordHistoryMigration } from './0003-password-history.ts';
 import { limitsPoliciesConfigsMigration } from './0004-limits-policies-configs.ts';
 import { federationMigration } from './0008-federation.ts';
 import { credentialsMigration } from './0006-credentials.ts';
+import { oauth1Migration } from './0010-oauth1.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -17,5 +18,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0004-limits-policies-configs': limitsPoliciesConfigsMigration(),
     '0008-federation': federationMigration(),
     '0006-credentials': credentialsMigration(),
+    '0010-oauth1': oauth1Migration(),
   };
 }
