@@ -140,7 +140,7 @@ for (const dialect of DIALECTS) describe(`POST /v3/auth/tokens (${dialect})`, ()
   it('refuses an unsupported method with 401 listing the methods it accepts', async () => {
     const r = await t.app.inject({ method: 'POST', url: '/v3/auth/tokens', payload: { auth: { identity: { methods: ['totp'], totp: {} } } } });
     assert.equal(r.statusCode, 401);
-    assert.deepEqual(json(r).error.identity, { methods: ['password', 'token', 'application_credential'] });
+    assert.deepEqual(json(r).error.identity, { methods: ['password', 'token', 'oauth1', 'application_credential'] });
   });
 
   it('re-scopes with the token method: same expiry, audit chain kept, methods merged', async () => {

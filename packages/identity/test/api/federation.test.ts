@@ -210,6 +210,6 @@ describe('federated authentication', () => {
       payload: { auth: { identity: { methods: ['mapped'], mapped: { identity_provider: 'corp', protocol: 'saml2' } } } },
     });
     assertError(response, 401, 'Attempted to authenticate with an unsupported method.');
-    assert.deepEqual(json(response).error.identity.methods, ['password', 'token', 'application_credential']);
+    assert.deepEqual(json(response).error.identity.methods, ['password', 'token', 'oauth1', 'application_credential']);
   });
 });
