@@ -244,6 +244,8 @@ export class IdentityCache {
       revoke: observeDriver(storage.revoke, bump),
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
+      endpointFilter: observeDriver(storage.endpointFilter, bump),
+      endpointPolicy: observeDriver(storage.endpointPolicy, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

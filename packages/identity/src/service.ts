@@ -16,12 +16,17 @@ import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
+import { EndpointFilterManager } from './catalog/endpoint-filter-manager.ts';
+import { EndpointPolicyManager } from './endpoint-policy/endpoint-policy-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
 
 /** Revocation-event reads kept (one per distinct issue second of the tokens validated). */
 const EVENT_CACHE_SIZE = 1_000;
+
+/** Projects whose OS-EP-FILTER endpoint set is kept (one per project whose tokens are validated). */
+const PROJECT_ENDPOINTS_CACHE_SIZE = 10_000;
 
 export interface IdentityServiceOptions {
   /** Receives operational warnings (a cache server that stops or starts answering). */
@@ -63,6 +68,7 @@ export interface IdentityConfig {
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
   readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
+  readonly endpoint_filter: { readonly return_all_endpoints_if_no_filter: boolean };
 }
 
 export class IdentityService {
@@ -78,6 +84,10 @@ export class IdentityService {
   readonly limits: UnifiedLimitManager;
   /** /v3/policies documents (not the rules in `policy`). */
   readonly policyBlobs: PolicyBlobManager;
+  /** OS-EP-FILTER: project endpoints and endpoint groups. */
+  readonly endpointFilter: EndpointFilterManager;
+  /** OS-ENDPOINT-POLICY: policy documents associated with endpoints, services and regions. */
+  readonly endpointPolicy: EndpointPolicyManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -120,8 +130,17 @@ export class IdentityService {
       minimumAgeDays: compliance.minimum_password_age,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
-    this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));
+    this.endpointFilter = new EndpointFilterManager(
+      storage.endpointFilter,
+      { catalog: storage.catalog, resource: this.resource },
+      this.cache.region('catalog', PROJECT_ENDPOINTS_CACHE_SIZE),
+    );
+    this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1), {
+      projectEndpointIds: (projectId) => this.endpointFilter.projectEndpointIds(projectId),
+      returnAllIfNoFilter: config.endpoint_filter.return_all_endpoints_if_no_filter,
+    });
     this.policyBlobs = new PolicyBlobManager(storage.policy);
+    this.endpointPolicy = new EndpointPolicyManager(storage.endpointPolicy, { catalog: this.catalog, policies: this.policyBlobs });
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();

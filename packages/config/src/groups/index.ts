@@ -5,6 +5,7 @@ import { cacheGroup } from './cache.ts';
 import { catalogGroup } from './catalog.ts';
 import { databaseGroup } from './database.ts';
 import { defaultGroup } from './default.ts';
+import { endpointFilterGroup } from './endpoint-filter.ts';
 import { fernetTokensGroup } from './fernet-tokens.ts';
 import { identityGroup } from './identity.ts';
 import { osloMiddlewareGroup } from './oslo-middleware.ts';
@@ -22,6 +23,7 @@ export {
   catalogGroup,
   databaseGroup,
   defaultGroup,
+  endpointFilterGroup,
   fernetTokensGroup,
   identityGroup,
   osloMiddlewareGroup,
@@ -42,6 +44,7 @@ export const keystoneGroups = [
   cacheGroup,
   catalogGroup,
   databaseGroup,
+  endpointFilterGroup,
   fernetTokensGroup,
   identityGroup,
   osloMiddlewareGroup,

@@ -165,6 +165,32 @@ export interface PolicyTable {
   extra: string;
 }
 
+export interface ProjectEndpointTable {
+  endpoint_id: string;
+  project_id: string;
+}
+
+export interface EndpointGroupTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** JSON object: endpoint attribute → value. */
+  filters: string;
+}
+
+export interface ProjectEndpointGroupTable {
+  endpoint_group_id: string;
+  project_id: string;
+}
+
+export interface PolicyAssociationTable {
+  id: string;
+  policy_id: string;
+  endpoint_id: string | null;
+  service_id: string | null;
+  region_id: string | null;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -184,6 +210,10 @@ export interface Database {
   registered_limit: RegisteredLimitTable;
   limit: LimitTable;
   policy: PolicyTable;
+  project_endpoint: ProjectEndpointTable;
+  endpoint_group: EndpointGroupTable;
+  project_endpoint_group: ProjectEndpointGroupTable;
+  policy_association: PolicyAssociationTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -26,6 +26,8 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   member: string;
   /** The URL segment and collection key: 'projects' → identity:list_projects. */
   collection: string;
+  /** An extension's path before the collection, e.g. 'OS-EP-FILTER/'. */
+  prefix?: string;
   createSchema: C;
   updateSchema: U;
   /** The list's query string (filters). */
@@ -76,7 +78,7 @@ export function registerCrud<T, C extends TObject, U extends TObject, Q extends 
 ): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { member, collection } = spec;
-  const base = `/v3/${collection}`;
+  const base = `/v3/${spec.prefix ?? ''}${collection}`;
   // Policy comes before the body's schema (401, 403, then 400, as in Keystone).
   const createSchema = { body: memberBody(member, spec.createSchema) };
   const updateSchema = { params: idParams, body: memberBody(member, spec.updateSchema) };

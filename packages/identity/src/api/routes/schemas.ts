@@ -177,3 +177,15 @@ export const limitSchemas = {
 
 // keystone/policy/schema.py
 export const policySchemas = createAndUpdate(Type.Object({ blob: Type.String(), type: Type.String({ maxLength: 255 }) }));
+
+// keystone/catalog/schema.py endpoint_group_create/update: `filters` is any object here;
+// the route checks its keys. Keystone requires name before filters.
+const endpointGroup = Type.Object({
+  description: Type.Optional(description),
+  filters: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
+  name: name255,
+});
+export const endpointGroupSchemas = {
+  create: { ...endpointGroup, required: ['name', 'filters'] } as typeof endpointGroup,
+  update: Type.Partial(endpointGroup, { minProperties: 1 }),
+};
