@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
+import { endpointFilterSequence } from './identity-areas-endpoint-filter.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -79,5 +80,9 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('endpoint filter and endpoint policies: groups, project endpoints, the narrowed catalog, policy associations', async () => {
+    await differential(sides, endpointFilterSequence);
   });
 });
