@@ -85,4 +85,46 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
   it('endpoint filter and endpoint policies: groups, project endpoints, the narrowed catalog, policy associations', async () => {
     await differential(sides, endpointFilterSequence);
   });
+
+  it('endpoint filter through the openstack CLI: a group and an endpoint on a project, and its catalog', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-ep-filter-'));
+    try {
+      await Promise.all(sides.map(async (side) => {
+        // The service, its endpoint and the project come through the API: the CLI's start-up costs seconds.
+        const api = async (method: string, path: string, body?: unknown): Promise<any> => {
+          const r = await fetch(`${side.url}${path}`, {
+            method,
+            headers: { 'x-auth-token': side.project, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          assert.ok(r.ok, `${side.name} ${method} ${path}: ${r.status}`);
+          return r.status === 204 ? undefined : r.json();
+        };
+        const serviceId = (await api('POST', '/services', { service: { type: 'cli-filtered-type', name: 'cli-filtered' } })).service.id as string;
+        const endpointId = (await api('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: 'public', url: 'http://cli-filtered/', region_id: 'RegionOne' } }))
+          .endpoint.id as string;
+        const projectId = (await api('POST', '/projects', { project: { name: 'cli-filtered', domain_id: 'default' } })).project.id as string;
+        const adminRole = (await api('GET', '/roles?name=admin')).roles[0].id as string;
+        const adminUser = (await api('GET', '/users?name=admin')).users[0].id as string;
+        await api('PUT', `/projects/${projectId}/users/${adminUser}/roles/${adminRole}`);
+
+        const filters = join(dir, `${side.name}.json`);
+        await writeFile(filters, JSON.stringify({ service_id: serviceId }));
+        const group = (await cli(side, ['endpoint', 'group', 'create', '--description', 'cli', 'cli-group', filters])) as Record<string, unknown>;
+        assert.equal(group.name, 'cli-group', side.name);
+        await Promise.all([
+          openstack(side, side.admin, ['endpoint', 'group', 'add', 'project', String(group.id), projectId], { json: false }),
+          openstack(side, side.admin, ['endpoint', 'add', 'project', endpointId, projectId], { json: false }),
+        ]);
+        const [listed, catalog] = (await Promise.all([
+          cli(side, ['endpoint', 'list', '--project', projectId]),
+          openstack(side, { ...side.admin, project: 'cli-filtered' }, ['catalog', 'list'], { json: true }),
+        ])) as Record<string, unknown>[][];
+        assert.deepEqual(listed?.map((e) => e.ID), [endpointId], side.name);
+        assert.deepEqual(catalog?.map((c) => c.Type), ['cli-filtered-type'], side.name);
+      }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
