@@ -149,7 +149,12 @@ export class CatalogManager {
    * as the catalog is current, so rendered tokens stay cached.
    */
   async catalogFor(scope: { projectId: string | null; userId: string }): Promise<CatalogEntry[]> {
-    const catalog = await this.#filtered(scope.projectId);
+    const whole = await this.catalog();
+    // Awaited one after the other, not with Promise.all: both are usually cached, and this runs on every validation.
+    const catalog =
+      scope.projectId === null
+        ? this.#unfiltered(whole)
+        : this.#narrowed(whole, scope.projectId, await this.#filter.projectEndpointIds(scope.projectId));
     if (!catalog.some((entry) => entry.endpoints.some((e) => SUBSTITUTION.test(e.url)))) return catalog;
     let forCatalog = this.#scoped.get(catalog);
     if (forCatalog === undefined) this.#scoped.set(catalog, (forCatalog = new Map()));
@@ -171,27 +176,26 @@ export class CatalogManager {
 
   readonly #scoped = new WeakMap<CatalogEntry[], Map<string, CatalogEntry[]>>();
 
+  /** Without a filter: the whole catalog, or none with return_all_endpoints_if_no_filter = false. */
+  #unfiltered(catalog: CatalogEntry[]): CatalogEntry[] {
+    return this.#filter.returnAllIfNoFilter ? catalog : NOTHING;
+  }
+
   /**
    * Keystone's get_v3_catalog with OS-EP-FILTER: a project with associated endpoints sees only
-   * those, and only services left with an endpoint; without any (or without a project), the
-   * whole catalog or, with return_all_endpoints_if_no_filter = false, none. Kept per catalog
+   * those, and only services left with an endpoint; without any, #unfiltered. Kept per catalog
    * and project for as long as both stay the same objects.
    */
-  async #filtered(projectId: string | null): Promise<CatalogEntry[]> {
-    const [catalog, ids] = await Promise.all([
-      this.catalog(),
-      projectId === null ? NO_FILTER : this.#filter.projectEndpointIds(projectId),
-    ]);
-    if (ids.size === 0) return this.#filter.returnAllIfNoFilter ? catalog : NOTHING;
+  #narrowed(catalog: CatalogEntry[], projectId: string, ids: ReadonlySet<string>): CatalogEntry[] {
+    if (ids.size === 0) return this.#unfiltered(catalog);
     let forCatalog = this.#byProject.get(catalog);
     if (forCatalog === undefined) this.#byProject.set(catalog, (forCatalog = new Map()));
-    const key = projectId ?? '';
-    const hit = forCatalog.get(key);
+    const hit = forCatalog.get(projectId);
     if (hit?.ids === ids) return hit.entries;
     const entries = catalog
       .map((entry) => ({ ...entry, endpoints: entry.endpoints.filter((e) => ids.has(e.id)) }))
       .filter((entry) => entry.endpoints.length > 0);
-    forCatalog.set(key, { ids, entries });
+    forCatalog.set(projectId, { ids, entries });
     return entries;
   }
 
@@ -213,7 +217,6 @@ export class CatalogManager {
 }
 
 const SUBSTITUTION = /[$%]\((\w+)\)s/;
-const NO_FILTER: ReadonlySet<string> = new Set();
 const NOTHING: CatalogEntry[] = [];
 
 /** Keystone's format_url; null when the URL needs a value the token does not have (or an unknown key). */
