@@ -71,6 +71,12 @@ describe('endpoint groups', () => {
       400,
       `Expecting to find service_id or region_id or interface in endpoint_group.${CLIENT_ERROR}`,
     );
+    // Keystone checks the filters of a PATCH before it looks for the group.
+    assertError(
+      await admin('PATCH', `${url}/nope`, { endpoint_group: { filters: { url: 'x' } } }),
+      400,
+      `Expecting to find service_id or region_id or interface in endpoint_group.${CLIENT_ERROR}`,
+    );
     const group = (await created(admin, url, { endpoint_group: { name: 'x', filters: { interface: 'admin' } } })).endpoint_group;
     assertError(
       await admin('PATCH', `${url}/${group.id}`, { endpoint_group: { filters: { enabled: true } } }),

@@ -46,6 +46,8 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   get(id: string): Promise<T>;
   list(query: Static<Q>, caller: ValidatedToken): Promise<T[]>;
   create(member: Static<C>, caller: ValidatedToken): Promise<T>;
+  /** Checks of a PATCH body beyond its schema that Keystone makes before it looks the entity up. */
+  checkUpdate?(member: Static<U>): void;
   update(id: string, member: Static<U>): Promise<T>;
   remove(id: string): Promise<void>;
 }
@@ -121,6 +123,7 @@ export function registerCrud<T, C extends TObject, U extends TObject, Q extends 
     await context.authorize(request, `update_${member}`, existing === null ? {} : spec.target(existing));
     // Keystone validates the body before it finds out the entity is missing.
     const body = (validBody(request) as Record<string, unknown>)[member] as Static<U>;
+    spec.checkUpdate?.(body);
     requireMatchingId(body as Json, id);
     if (existing === null) await spec.get(id);
     const updated = await spec.update(id, body);

@@ -48,8 +48,10 @@ export function endpointFilterRoutes(context: ApiContext) {
         requireValidFilters(m.filters);
         return endpointFilter.createEndpointGroup({ name: m.name, description: m.description ?? null, filters: m.filters });
       },
-      update: (id, m) => {
+      checkUpdate: (m) => {
         if (m.filters !== undefined) requireValidFilters(m.filters);
+      },
+      update: (id, m) => {
         const patch: Partial<Omit<EndpointGroup, 'id'>> = {};
         if (m.name !== undefined) patch.name = m.name;
         if (m.description !== undefined) patch.description = m.description;
