@@ -17,7 +17,7 @@ function attribute(endpoint: Endpoint, key: string): unknown {
   return undefined;
 }
 
-export function matchesGroup(endpoint: Endpoint, group: EndpointGroup): boolean {
+function matchesGroup(endpoint: Endpoint, group: EndpointGroup): boolean {
   return Object.entries(group.filters).every(([key, value]) => attribute(endpoint, key) === value);
 }
 
