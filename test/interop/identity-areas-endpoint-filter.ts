@@ -2,7 +2,7 @@
 // catalog they narrow) and OS-ENDPOINT-POLICY (identity-differential-areas.test.ts runs it).
 import assert from 'node:assert/strict';
 import { issuePasswordToken } from '@baton/test-support';
-import type { Recorder, Sequence } from './identity-areas-sequences.ts';
+import type { Recorder, Sequence, Side } from './identity-areas-sequences.ts';
 
 /** The service types in the catalog of GET /v3/auth/catalog with `token` (not recorded: the whole catalog depends on what earlier areas left). */
 async function catalogTypes(api: Recorder, token: string): Promise<string[]> {
@@ -11,29 +11,29 @@ async function catalogTypes(api: Recorder, token: string): Promise<string[]> {
   return ((await response.json()) as { catalog: { type: string }[] }).catalog.map((s) => s.type).sort();
 }
 
-/** A call the transcript leaves out: setting up what the area needs, not the area itself. */
-async function prepare(api: Recorder, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${api.side.url}${path}`, {
+/** A call no transcript records: setting up what the area needs, not the area itself (as the system admin). */
+export async function prepare(side: Side, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${side.url}${path}`, {
     method,
-    headers: { 'x-auth-token': api.side.system, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { 'x-auth-token': side.system, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  assert.ok(response.ok, `${api.side.name}: ${method} ${path}: ${response.status}`);
+  assert.ok(response.ok, `${side.name}: ${method} ${path}: ${response.status}`);
   return response.status === 204 ? undefined : response.json();
 }
 
 export const endpointFilterSequence: Sequence = async (api) => {
   const type = api.unique('ep-filter');
-  const serviceId = (await prepare(api, 'POST', '/services', { service: { type, name: 'filtered' } })).service.id as string;
+  const serviceId = (await prepare(api.side, 'POST', '/services', { service: { type, name: 'filtered' } })).service.id as string;
   const endpoint = async (iface: string) =>
-    (await prepare(api, 'POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, url: `http://filtered/${iface}`, region_id: 'RegionOne' } }))
+    (await prepare(api.side, 'POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, url: `http://filtered/${iface}`, region_id: 'RegionOne' } }))
       .endpoint.id as string;
   const [publicId, internalId] = [await endpoint('public'), await endpoint('internal')];
   const projectName = api.unique('filtered');
-  const projectId = (await prepare(api, 'POST', '/projects', { project: { name: projectName, domain_id: 'default' } })).project.id as string;
-  const roleId = (await prepare(api, 'GET', '/roles?name=admin')).roles[0].id as string;
-  const adminId = (await prepare(api, 'GET', '/users?name=admin')).users[0].id as string;
-  await prepare(api, 'PUT', `/projects/${projectId}/users/${adminId}/roles/${roleId}`);
+  const projectId = (await prepare(api.side, 'POST', '/projects', { project: { name: projectName, domain_id: 'default' } })).project.id as string;
+  const roleId = (await prepare(api.side, 'GET', '/roles?name=admin')).roles[0].id as string;
+  const adminId = (await prepare(api.side, 'GET', '/users?name=admin')).users[0].id as string;
+  await prepare(api.side, 'PUT', `/projects/${projectId}/users/${adminId}/roles/${roleId}`);
 
   // Endpoint groups.
   const groups = '/OS-EP-FILTER/endpoint_groups';
@@ -91,6 +91,6 @@ export const endpointFilterSequence: Sequence = async (api) => {
   await api.call('policy of the endpoint', 'GET', `/endpoints/${publicId}/OS-ENDPOINT-POLICY/policy`);
   await api.call('endpoints of the policy', 'GET', `${base}/endpoints`);
   await api.call('dissociate the service', 'DELETE', `${base}/services/${serviceId}`);
-  await prepare(api, 'DELETE', `/services/${serviceId}`);
-  await prepare(api, 'DELETE', `/projects/${projectId}`);
+  await prepare(api.side, 'DELETE', `/services/${serviceId}`);
+  await prepare(api.side, 'DELETE', `/projects/${projectId}`);
 };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openstack, startBaton, startKeystone, type RealKeystone } from '@baton/test-support';
 import { differential, limitsSequence, policiesSequence, projectTagsSequence, sideOf, type Side } from './identity-areas-sequences.ts';
-import { endpointFilterSequence } from './identity-areas-endpoint-filter.ts';
+import { endpointFilterSequence, prepare } from './identity-areas-endpoint-filter.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -91,22 +91,13 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
     try {
       await Promise.all(sides.map(async (side) => {
         // The service, its endpoint and the project come through the API: the CLI's start-up costs seconds.
-        const api = async (method: string, path: string, body?: unknown): Promise<any> => {
-          const r = await fetch(`${side.url}${path}`, {
-            method,
-            headers: { 'x-auth-token': side.project, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          assert.ok(r.ok, `${side.name} ${method} ${path}: ${r.status}`);
-          return r.status === 204 ? undefined : r.json();
-        };
-        const serviceId = (await api('POST', '/services', { service: { type: 'cli-filtered-type', name: 'cli-filtered' } })).service.id as string;
-        const endpointId = (await api('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: 'public', url: 'http://cli-filtered/', region_id: 'RegionOne' } }))
+        const serviceId = (await prepare(side, 'POST', '/services', { service: { type: 'cli-filtered-type', name: 'cli-filtered' } })).service.id as string;
+        const endpointId = (await prepare(side, 'POST', '/endpoints', { endpoint: { service_id: serviceId, interface: 'public', url: 'http://cli-filtered/', region_id: 'RegionOne' } }))
           .endpoint.id as string;
-        const projectId = (await api('POST', '/projects', { project: { name: 'cli-filtered', domain_id: 'default' } })).project.id as string;
-        const adminRole = (await api('GET', '/roles?name=admin')).roles[0].id as string;
-        const adminUser = (await api('GET', '/users?name=admin')).users[0].id as string;
-        await api('PUT', `/projects/${projectId}/users/${adminUser}/roles/${adminRole}`);
+        const projectId = (await prepare(side, 'POST', '/projects', { project: { name: 'cli-filtered', domain_id: 'default' } })).project.id as string;
+        const adminRole = (await prepare(side, 'GET', '/roles?name=admin')).roles[0].id as string;
+        const adminUser = (await prepare(side, 'GET', '/users?name=admin')).users[0].id as string;
+        await prepare(side, 'PUT', `/projects/${projectId}/users/${adminUser}/roles/${adminRole}`);
 
         const filters = join(dir, `${side.name}.json`);
         await writeFile(filters, JSON.stringify({ service_id: serviceId }));
