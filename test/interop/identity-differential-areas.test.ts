@@ -13,6 +13,7 @@ import { differential, limitsSequence, policiesSequence, projectTagsSequence, si
 import { federationSequence } from './identity-areas-federation.ts';
 import { credentialsSequence } from './identity-areas-credentials.ts';
 import { oauth1Sequence } from './identity-areas-oauth1.ts';
+import { endpointFilterSequence, prepare } from './identity-areas-endpoint-filter.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -102,6 +103,43 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
         assert.equal(protocol.mapping, 'cli-map', side.name);
         const sp = (await cli(side, ['service', 'provider', 'create', '--auth-url', 'https://sp.example.com/v3/auth', '--service-provider-url', 'https://sp.example.com/ECP', '--disable', 'cli-sp'])) as Record<string, unknown>;
         assert.deepEqual([sp.enabled, sp.relay_state_prefix], [false, 'ss:mem:'], side.name);
+      }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('endpoint filter and endpoint policies: groups, project endpoints, the narrowed catalog, policy associations', async () => {
+    await differential(sides, endpointFilterSequence);
+  });
+
+  it('endpoint filter through the openstack CLI: a group and an endpoint on a project, and its catalog', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-ep-filter-'));
+    try {
+      await Promise.all(sides.map(async (side) => {
+        // The service, its endpoint and the project come through the API: the CLI's start-up costs seconds.
+        const serviceId = (await prepare(side, 'POST', '/services', { service: { type: 'cli-filtered-type', name: 'cli-filtered' } })).service.id as string;
+        const endpointId = (await prepare(side, 'POST', '/endpoints', { endpoint: { service_id: serviceId, interface: 'public', url: 'http://cli-filtered/', region_id: 'RegionOne' } }))
+          .endpoint.id as string;
+        const projectId = (await prepare(side, 'POST', '/projects', { project: { name: 'cli-filtered', domain_id: 'default' } })).project.id as string;
+        const adminRole = (await prepare(side, 'GET', '/roles?name=admin')).roles[0].id as string;
+        const adminUser = (await prepare(side, 'GET', '/users?name=admin')).users[0].id as string;
+        await prepare(side, 'PUT', `/projects/${projectId}/users/${adminUser}/roles/${adminRole}`);
+
+        const filters = join(dir, `${side.name}.json`);
+        await writeFile(filters, JSON.stringify({ service_id: serviceId }));
+        const group = (await cli(side, ['endpoint', 'group', 'create', '--description', 'cli', 'cli-group', filters])) as Record<string, unknown>;
+        assert.equal(group.name, 'cli-group', side.name);
+        await Promise.all([
+          openstack(side, side.admin, ['endpoint', 'group', 'add', 'project', String(group.id), projectId], { json: false }),
+          openstack(side, side.admin, ['endpoint', 'add', 'project', endpointId, projectId], { json: false }),
+        ]);
+        const [listed, catalog] = (await Promise.all([
+          cli(side, ['endpoint', 'list', '--project', projectId]),
+          openstack(side, { ...side.admin, project: 'cli-filtered' }, ['catalog', 'list'], { json: true }),
+        ])) as Record<string, unknown>[][];
+        assert.deepEqual(listed?.map((e) => e.ID), [endpointId], side.name);
+        assert.deepEqual(catalog?.map((c) => c.Type), ['cli-filtered-type'], side.name);
       }));
     } finally {
       await rm(dir, { recursive: true, force: true });

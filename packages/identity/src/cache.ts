@@ -247,6 +247,8 @@ export class IdentityCache {
       federation: observeDriver(storage.federation, bump),
       credential: observeDriver(storage.credential, bump),
       oauth1: observeDriver(storage.oauth1, bump),
+      endpointFilter: observeDriver(storage.endpointFilter, bump),
+      endpointPolicy: observeDriver(storage.endpointPolicy, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

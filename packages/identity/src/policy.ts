@@ -263,6 +263,36 @@ const defaults: Record<string, RuleDefault> = {
   list_access_token_roles: adminOnly(['project']),
   // Keystone enforces identity:ec2_delete_credential here: an admin, or the user in the path.
   delete_access_token: { scopes: SP, rule: [cloudAdmin, owner], deprecated: [anyAdmin, owner] },
+  // OS-EP-FILTER (endpoint_group.py, project_endpoint.py)
+  create_endpoint_group: adminOnly(SP),
+  list_endpoint_groups: adminOrSystemReader(),
+  get_endpoint_group: adminOrSystemReader(),
+  update_endpoint_group: adminOnly(SP),
+  delete_endpoint_group: adminOnly(SP),
+  list_projects_associated_with_endpoint_group: adminOrSystemReader(),
+  list_endpoints_associated_with_endpoint_group: adminOrSystemReader(),
+  get_endpoint_group_in_project: adminOrSystemReader(),
+  list_endpoint_groups_for_project: adminOrSystemReader(),
+  add_endpoint_group_to_project: adminOnly(SP),
+  remove_endpoint_group_from_project: adminOnly(SP),
+  list_projects_for_endpoint: adminOrSystemReader(),
+  add_endpoint_to_project: adminOnly(SP),
+  check_endpoint_in_project: adminOrSystemReader(),
+  list_endpoints_for_project: adminOrSystemReader(),
+  remove_endpoint_from_project: adminOnly(SP),
+
+  // OS-ENDPOINT-POLICY (policy_association.py)
+  create_policy_association_for_endpoint: adminOnly(SP),
+  check_policy_association_for_endpoint: adminOrSystemReader(),
+  delete_policy_association_for_endpoint: adminOnly(SP),
+  create_policy_association_for_service: adminOnly(SP),
+  check_policy_association_for_service: adminOrSystemReader(),
+  delete_policy_association_for_service: adminOnly(SP),
+  create_policy_association_for_region_and_service: adminOnly(SP),
+  check_policy_association_for_region_and_service: adminOrSystemReader(),
+  delete_policy_association_for_region_and_service: adminOnly(SP),
+  get_policy_for_endpoint: adminOrSystemReader(),
+  list_endpoints_for_policy: adminOrSystemReader(),
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

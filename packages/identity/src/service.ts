@@ -21,6 +21,8 @@ import { FederationManager } from './federation/federation-manager.ts';
 import { CredentialManager } from './credential/credential-manager.ts';
 import { CredentialCrypto } from './credential/credential-crypto.ts';
 import { Ec2TokenAuthenticator } from './credential/ec2-tokens.ts';
+import { EndpointFilterManager } from './catalog/endpoint-filter-manager.ts';
+import { EndpointPolicyManager } from './endpoint-policy/endpoint-policy-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -30,6 +32,9 @@ const CREDENTIAL_CACHE_SIZE = 1_000;
 
 /** Revocation-event reads kept (one per distinct issue second of the tokens validated). */
 const EVENT_CACHE_SIZE = 1_000;
+
+/** Projects whose OS-EP-FILTER endpoint set is kept (one per project whose tokens are validated). */
+const PROJECT_ENDPOINTS_CACHE_SIZE = 10_000;
 
 export interface IdentityServiceOptions {
   /** Receives operational warnings (a cache server that stops or starts answering). */
@@ -81,6 +86,7 @@ export interface IdentityConfig {
     readonly user_limit: number;
   } & AreaCaching;
   readonly oauth1: { readonly request_token_duration: number; readonly access_token_duration: number };
+  readonly endpoint_filter: { readonly return_all_endpoints_if_no_filter: boolean };
 }
 
 export class IdentityService {
@@ -99,6 +105,10 @@ export class IdentityService {
   /** OS-FEDERATION: identity providers, protocols, mappings, service providers. */
   readonly federation: FederationManager;
   readonly oauth1: OAuth1Manager;
+  /** OS-EP-FILTER: project endpoints and endpoint groups. */
+  readonly endpointFilter: EndpointFilterManager;
+  /** OS-ENDPOINT-POLICY: policy documents associated with endpoints, services and regions. */
+  readonly endpointPolicy: EndpointPolicyManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -145,8 +155,17 @@ export class IdentityService {
       minimumAgeDays: compliance.minimum_password_age,
     });
     this.assignment = new AssignmentManager(storage.assignment, this.identity, this.resource);
-    this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));
+    this.endpointFilter = new EndpointFilterManager(
+      storage.endpointFilter,
+      { catalog: storage.catalog, resource: this.resource },
+      this.cache.region('catalog', PROJECT_ENDPOINTS_CACHE_SIZE),
+    );
+    this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1), {
+      projectEndpointIds: (projectId) => this.endpointFilter.projectEndpointIds(projectId),
+      returnAllIfNoFilter: config.endpoint_filter.return_all_endpoints_if_no_filter,
+    });
     this.policyBlobs = new PolicyBlobManager(storage.policy);
+    this.endpointPolicy = new EndpointPolicyManager(storage.endpointPolicy, { catalog: this.catalog, policies: this.policyBlobs });
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     this.federation = new FederationManager(storage.federation, this.resource, this.cache.region('federation', 1));

@@ -42,6 +42,8 @@ export interface TestIdentityOptions {
   enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
   /** [credential] user_limit (-1, no limit, by default). */
   credentialUserLimit?: number;
+  /** [endpoint_filter] return_all_endpoints_if_no_filter (true by default). */
+  returnAllEndpointsIfNoFilter?: boolean;
 }
 
 const CACHING = { caching: true, cache_time: null } as const;
@@ -113,6 +115,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       ...CACHING,
     },
     oauth1: { request_token_duration: 28800, access_token_duration: 86400 },
+    endpoint_filter: { return_all_endpoints_if_no_filter: options.returnAllEndpointsIfNoFilter ?? true },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   new FernetKeyRepository({ path: config.credential.key_repository, maxActiveKeys: 3 }).setup();

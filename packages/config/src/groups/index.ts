@@ -5,6 +5,7 @@ import { cacheGroup } from './cache.ts';
 import { catalogGroup } from './catalog.ts';
 import { databaseGroup } from './database.ts';
 import { defaultGroup } from './default.ts';
+import { endpointFilterGroup } from './endpoint-filter.ts';
 import { fernetTokensGroup } from './fernet-tokens.ts';
 import { identityGroup } from './identity.ts';
 import { oauth1Group } from './oauth1.ts';
@@ -26,6 +27,7 @@ export {
   catalogGroup,
   databaseGroup,
   defaultGroup,
+  endpointFilterGroup,
   fernetTokensGroup,
   identityGroup,
   oauth1Group,
@@ -50,6 +52,7 @@ export const keystoneGroups = [
   cacheGroup,
   catalogGroup,
   databaseGroup,
+  endpointFilterGroup,
   fernetTokensGroup,
   identityGroup,
   oauth1Group,

@@ -5,6 +5,7 @@ import type {
   ApplicationCredential,
   Domain,
   Endpoint,
+  EndpointGroup,
   Group,
   Limit,
   PolicyBlob,
@@ -209,5 +210,9 @@ export class Renderer {
       system: null,
       links: this.link(`application_credentials/${c.id}`),
     };
+  }
+
+  endpointGroup(g: EndpointGroup): Json {
+    return { id: g.id, name: g.name, description: g.description, filters: g.filters, links: this.link(`OS-EP-FILTER/endpoint_groups/${g.id}`) };
   }
 }

@@ -21,13 +21,24 @@ export interface CatalogEntry {
   name: string;
 }
 
+/** OS-EP-FILTER's part in the catalog a token carries. */
+export interface CatalogFilter {
+  /** The endpoints a project's catalog is narrowed to; empty when nothing is associated with it. */
+  projectEndpointIds(projectId: string): Promise<ReadonlySet<string>>;
+  /** [endpoint_filter] return_all_endpoints_if_no_filter: the whole catalog, else none, when there is no filter. */
+  returnAllIfNoFilter: boolean;
+}
+
 export class CatalogManager {
   readonly #driver: CatalogDriver;
   readonly #cached: CacheRegion<CatalogEntry[]>;
 
-  constructor(driver: CatalogDriver, cached: CacheRegion<CatalogEntry[]>) {
+  readonly #filter: CatalogFilter;
+
+  constructor(driver: CatalogDriver, cached: CacheRegion<CatalogEntry[]>, filter: CatalogFilter) {
     this.#driver = driver;
     this.#cached = cached;
+    this.#filter = filter;
   }
 
   createRegion(input: { id?: string; description?: string; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<Region> {
@@ -138,7 +149,12 @@ export class CatalogManager {
    * as the catalog is current, so rendered tokens stay cached.
    */
   async catalogFor(scope: { projectId: string | null; userId: string }): Promise<CatalogEntry[]> {
-    const catalog = await this.catalog();
+    const whole = await this.catalog();
+    // Awaited one after the other, not with Promise.all: both are usually cached, and this runs on every validation.
+    const catalog =
+      scope.projectId === null
+        ? this.#unfiltered(whole)
+        : this.#narrowed(whole, scope.projectId, await this.#filter.projectEndpointIds(scope.projectId));
     if (!catalog.some((entry) => entry.endpoints.some((e) => SUBSTITUTION.test(e.url)))) return catalog;
     let forCatalog = this.#scoped.get(catalog);
     if (forCatalog === undefined) this.#scoped.set(catalog, (forCatalog = new Map()));
@@ -160,6 +176,31 @@ export class CatalogManager {
 
   readonly #scoped = new WeakMap<CatalogEntry[], Map<string, CatalogEntry[]>>();
 
+  /** Without a filter: the whole catalog, or none with return_all_endpoints_if_no_filter = false. */
+  #unfiltered(catalog: CatalogEntry[]): CatalogEntry[] {
+    return this.#filter.returnAllIfNoFilter ? catalog : NOTHING;
+  }
+
+  /**
+   * Keystone's get_v3_catalog with OS-EP-FILTER: a project with associated endpoints sees only
+   * those, and only services left with an endpoint; without any, #unfiltered. Kept per catalog
+   * and project for as long as both stay the same objects.
+   */
+  #narrowed(catalog: CatalogEntry[], projectId: string, ids: ReadonlySet<string>): CatalogEntry[] {
+    if (ids.size === 0) return this.#unfiltered(catalog);
+    let forCatalog = this.#byProject.get(catalog);
+    if (forCatalog === undefined) this.#byProject.set(catalog, (forCatalog = new Map()));
+    const hit = forCatalog.get(projectId);
+    if (hit?.ids === ids) return hit.entries;
+    const entries = catalog
+      .map((entry) => ({ ...entry, endpoints: entry.endpoints.filter((e) => ids.has(e.id)) }))
+      .filter((entry) => entry.endpoints.length > 0);
+    forCatalog.set(projectId, { ids, entries });
+    return entries;
+  }
+
+  readonly #byProject = new WeakMap<CatalogEntry[], Map<string, { ids: ReadonlySet<string>; entries: CatalogEntry[] }>>();
+
   async #build(): Promise<CatalogEntry[]> {
     const [services, endpoints] = await Promise.all([this.#driver.listServices(), this.#driver.listEndpoints()]);
     return services
@@ -176,6 +217,7 @@ export class CatalogManager {
 }
 
 const SUBSTITUTION = /[$%]\((\w+)\)s/;
+const NOTHING: CatalogEntry[] = [];
 
 /** Keystone's format_url; null when the URL needs a value the token does not have (or an unknown key). */
 function formatUrl(url: string, values: Record<string, string | null>): string | null {

@@ -12,6 +12,8 @@ import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import { SqlFederationDriver } from './drivers/federation.ts';
 import { SqlCredentialDriver } from './drivers/credential.ts';
+import { SqlEndpointFilterDriver } from './drivers/endpoint-filter.ts';
+import { SqlEndpointPolicyDriver } from './drivers/endpoint-policy.ts';
 import type { DriverContext } from './drivers/shared.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -45,6 +47,8 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     federation: new SqlFederationDriver(ctx),
     credential: new SqlCredentialDriver(ctx),
     oauth1: new SqlOAuth1Driver(ctx),
+    endpointFilter: new SqlEndpointFilterDriver(ctx),
+    endpointPolicy: new SqlEndpointPolicyDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

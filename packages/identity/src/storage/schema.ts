@@ -242,6 +242,32 @@ export interface AccessTokenTable {
   expires_at: number | null;
 }
 
+export interface ProjectEndpointTable {
+  endpoint_id: string;
+  project_id: string;
+}
+
+export interface EndpointGroupTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** JSON object: endpoint attribute → value. */
+  filters: string;
+}
+
+export interface ProjectEndpointGroupTable {
+  endpoint_group_id: string;
+  project_id: string;
+}
+
+export interface PolicyAssociationTable {
+  id: string;
+  policy_id: string;
+  endpoint_id: string | null;
+  service_id: string | null;
+  region_id: string | null;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -270,6 +296,10 @@ export interface Database {
   consumer: ConsumerTable;
   request_token: RequestTokenTable;
   access_token: AccessTokenTable;
+  project_endpoint: ProjectEndpointTable;
+  endpoint_group: EndpointGroupTable;
+  project_endpoint_group: ProjectEndpointGroupTable;
+  policy_association: PolicyAssociationTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -394,6 +394,64 @@ export interface FederationDriver {
   deleteServiceProvider(id: string): Promise<void>;
 }
 
+/** An OS-EP-FILTER endpoint group: the endpoints whose attributes equal every filter. */
+export interface EndpointGroup {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Endpoint attribute (service_id, region_id or interface) → the value it must have. */
+  filters: Record<string, unknown>;
+}
+
+/** OS-EP-FILTER: endpoints and endpoint groups associated with projects. */
+export interface EndpointFilterDriver {
+  /** ConflictError when already associated. */
+  addEndpointToProject(endpointId: string, projectId: string): Promise<void>;
+  isEndpointInProject(endpointId: string, projectId: string): Promise<boolean>;
+  /** NotFoundError when not associated. */
+  removeEndpointFromProject(endpointId: string, projectId: string): Promise<void>;
+  listEndpointIdsForProject(projectId: string): Promise<string[]>;
+  listProjectIdsForEndpoint(endpointId: string): Promise<string[]>;
+
+  createEndpointGroup(group: EndpointGroup): Promise<EndpointGroup>;
+  getEndpointGroup(id: string): Promise<EndpointGroup>;
+  listEndpointGroups(filter?: { name?: string }): Promise<EndpointGroup[]>;
+  updateEndpointGroup(id: string, patch: Partial<Omit<EndpointGroup, 'id'>>): Promise<EndpointGroup>;
+  /** Its project associations go with it. */
+  deleteEndpointGroup(id: string): Promise<void>;
+  /** ConflictError when already associated. */
+  addEndpointGroupToProject(groupId: string, projectId: string): Promise<void>;
+  isEndpointGroupInProject(groupId: string, projectId: string): Promise<boolean>;
+  /** NotFoundError when not associated. */
+  removeEndpointGroupFromProject(groupId: string, projectId: string): Promise<void>;
+  listEndpointGroupIdsForProject(projectId: string): Promise<string[]>;
+  listProjectIdsForEndpointGroup(groupId: string): Promise<string[]>;
+}
+
+/**
+ * An OS-ENDPOINT-POLICY association: a policy for one endpoint, for a service, or for a
+ * service in a region (the other ids null).
+ */
+export interface PolicyAssociation {
+  policyId: string;
+  endpointId: string | null;
+  serviceId: string | null;
+  regionId: string | null;
+}
+
+export type PolicyAssociationPlace = Omit<PolicyAssociation, 'policyId'>;
+
+export interface EndpointPolicyDriver {
+  /** One policy per place: associating another policy with the same place replaces it. */
+  setPolicyAssociation(association: PolicyAssociation): Promise<void>;
+  isPolicyAssociated(association: PolicyAssociation): Promise<boolean>;
+  /** Deletes the association if it exists. */
+  deletePolicyAssociation(association: PolicyAssociation): Promise<void>;
+  /** The policy id associated with exactly that place, or null. */
+  getPolicyIdFor(place: PolicyAssociationPlace): Promise<string | null>;
+  listPolicyAssociations(policyId: string): Promise<PolicyAssociation[]>;
+}
+
 export interface RevokeDriver {
   /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
   addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
@@ -494,6 +552,8 @@ export interface Storage {
   readonly federation: FederationDriver;
   readonly credential: CredentialDriver;
   readonly oauth1: OAuth1Driver;
+  readonly endpointFilter: EndpointFilterDriver;
+  readonly endpointPolicy: EndpointPolicyDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

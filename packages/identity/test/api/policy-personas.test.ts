@@ -379,7 +379,49 @@ const CASES: Case[] = [
   },
   // Policy first (admin or service), then the empty body.
   { area: 'credentials', what: 'POST /v3/ec2tokens without a body', expect: [400, 403, 403, 403, 403, 403, 400, 403, 403, 403], run: (w, p) => call(w, p, 'POST', '/v3/ec2tokens', {}) },
+  // endpoint filter and endpoint policies: readers see that nothing is associated (404)
+  {
+    area: 'endpoint filter',
+    what: 'GET /v3/OS-EP-FILTER/endpoint_groups',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', '/v3/OS-EP-FILTER/endpoint_groups'),
+  },
+  {
+    area: 'endpoint filter',
+    what: 'POST an endpoint group',
+    expect: [201, 403, 403, 403, 403, 403, 201, 403, 403, 403],
+    run: (w, p) => call(w, p, 'POST', '/v3/OS-EP-FILTER/endpoint_groups', { endpoint_group: { name: unique('eg'), filters: { interface: 'public' } } }),
+  },
+  {
+    area: 'endpoint filter',
+    what: 'GET the dom project endpoints',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: (w, p) => call(w, p, 'GET', `/v3/OS-EP-FILTER/projects/${w.domProjectId}/endpoints`),
+  },
+  {
+    area: 'endpoint filter',
+    what: 'GET an endpoint in the dom project',
+    expect: [404, 404, 404, 403, 403, 403, 404, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'GET', `/v3/OS-EP-FILTER/projects/${w.domProjectId}/endpoints/${await anEndpoint(w)}`),
+  },
+  {
+    area: 'endpoint filter',
+    what: 'DELETE an endpoint from the dom project',
+    expect: [404, 403, 403, 403, 403, 403, 404, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'DELETE', `/v3/OS-EP-FILTER/projects/${w.domProjectId}/endpoints/${await anEndpoint(w)}`),
+  },
+  {
+    area: 'endpoint filter',
+    what: 'GET the policy of an endpoint',
+    expect: [404, 404, 404, 403, 403, 403, 404, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'GET', `/v3/endpoints/${await anEndpoint(w)}/OS-ENDPOINT-POLICY/policy`),
+  },
 ];
+
+/** The id of one of the bootstrap's endpoints. */
+async function anEndpoint(w: World): Promise<string> {
+  return (JSON.parse((await call(w, 'sysReader', 'GET', '/v3/endpoints')).body) as { endpoints: { id: string }[] }).endpoints[0]?.id ?? '';
+}
 
 /** Each case as each persona, in order: "what as persona" → status (and the start of the body). */
 async function runMatrix(w: World, cases: readonly Case[]): Promise<Map<string, { status: number; body: string }>> {

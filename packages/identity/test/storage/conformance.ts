@@ -14,6 +14,7 @@ import { revokeConformance } from './conformance/revoke.ts';
 import { unifiedLimitConformance } from './conformance/unified-limit.ts';
 import { federationConformance } from './conformance/federation.ts';
 import { credentialConformance } from './conformance/credential.ts';
+import { endpointFilterConformance } from './conformance/endpoint-filter.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -73,5 +74,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     policyConformance(get);
     federationConformance(get);
     credentialConformance(get);
+    endpointFilterConformance(get);
   });
 }

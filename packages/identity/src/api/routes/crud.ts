@@ -26,6 +26,8 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   member: string;
   /** The URL segment and collection key: 'projects' → identity:list_projects. */
   collection: string;
+  /** An extension's path before the collection, e.g. 'OS-EP-FILTER/'. */
+  prefix?: string;
   createSchema: C;
   updateSchema: U;
   /** The list's query string (filters). */
@@ -44,6 +46,8 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   get(id: string): Promise<T>;
   list(query: Static<Q>, caller: ValidatedToken): Promise<T[]>;
   create(member: Static<C>, caller: ValidatedToken): Promise<T>;
+  /** Checks of a PATCH body beyond its schema that Keystone makes before it looks the entity up. */
+  checkUpdate?(member: Static<U>): void;
   update(id: string, member: Static<U>): Promise<T>;
   remove(id: string): Promise<void>;
 }
@@ -76,7 +80,7 @@ export function registerCrud<T, C extends TObject, U extends TObject, Q extends 
 ): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { member, collection } = spec;
-  const base = `/v3/${collection}`;
+  const base = `/v3/${spec.prefix ?? ''}${collection}`;
   // Policy comes before the body's schema (401, 403, then 400, as in Keystone).
   const createSchema = { body: memberBody(member, spec.createSchema) };
   const updateSchema = { params: idParams, body: memberBody(member, spec.updateSchema) };
@@ -119,6 +123,7 @@ export function registerCrud<T, C extends TObject, U extends TObject, Q extends 
     await context.authorize(request, `update_${member}`, existing === null ? {} : spec.target(existing));
     // Keystone validates the body before it finds out the entity is missing.
     const body = (validBody(request) as Record<string, unknown>)[member] as Static<U>;
+    spec.checkUpdate?.(body);
     requireMatchingId(body as Json, id);
     if (existing === null) await spec.get(id);
     const updated = await spec.update(id, body);

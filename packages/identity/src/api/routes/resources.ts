@@ -15,6 +15,8 @@ import { roleRoutes } from './roles.ts';
 import { userRoutes } from './users.ts';
 import { credentialRoutes } from './credentials.ts';
 import { ec2CredentialRoutes } from './ec2-credentials.ts';
+import { endpointFilterRoutes } from './endpoint-filter.ts';
+import { endpointPolicyRoutes } from './endpoint-policy.ts';
 
 export function resourceRoutes(context: ApiContext) {
   return async function resources(app: FastifyInstance): Promise<void> {
@@ -32,5 +34,7 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(credentialRoutes(context));
     await app.register(ec2CredentialRoutes(context));
     await app.register(oauth1Routes(context));
+    await app.register(endpointFilterRoutes(context));
+    await app.register(endpointPolicyRoutes(context));
   };
 }

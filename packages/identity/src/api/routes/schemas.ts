@@ -332,3 +332,14 @@ export const consumerSchemas = {
 export const requestTokenAuthorizeSchema = Type.Array(
   Type.Object({ id: Type.Optional(idString), name: Type.Optional(name255) }, { minProperties: 1, maxProperties: 1, additionalProperties: false }),
 );
+// keystone/catalog/schema.py endpoint_group_create/update: `filters` is any object here;
+// the route checks its keys. Keystone requires name before filters.
+const endpointGroup = Type.Object({
+  description: Type.Optional(description),
+  filters: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
+  name: name255,
+});
+export const endpointGroupSchemas = {
+  create: { ...endpointGroup, required: ['name', 'filters'] } as typeof endpointGroup,
+  update: Type.Partial(endpointGroup, { minProperties: 1 }),
+};

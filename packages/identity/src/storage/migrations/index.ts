@@ -9,6 +9,7 @@ import { limitsPoliciesConfigsMigration } from './0004-limits-policies-configs.t
 import { federationMigration } from './0008-federation.ts';
 import { credentialsMigration } from './0006-credentials.ts';
 import { oauth1Migration } from './0010-oauth1.ts';
+import { endpointFilterMigration } from './0007-endpoint-filter.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -19,5 +20,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0008-federation': federationMigration(),
     '0006-credentials': credentialsMigration(),
     '0010-oauth1': oauth1Migration(),
+    '0007-endpoint-filter': endpointFilterMigration(),
   };
 }
