@@ -244,6 +244,7 @@ export class IdentityCache {
       revoke: observeDriver(storage.revoke, bump),
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
+      trust: observeDriver(storage.trust, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

@@ -16,6 +16,7 @@ import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
+import { TrustManager } from './trust/trust-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -63,6 +64,7 @@ export interface IdentityConfig {
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;
   readonly oslo_policy: { readonly enforce_scope: boolean; readonly enforce_new_defaults: boolean };
   readonly unified_limit: { readonly enforcement_model: EnforcementModelName };
+  readonly trust: { readonly max_redelegation_count: number };
 }
 
 export class IdentityService {
@@ -78,6 +80,7 @@ export class IdentityService {
   readonly limits: UnifiedLimitManager;
   /** /v3/policies documents (not the rules in `policy`). */
   readonly policyBlobs: PolicyBlobManager;
+  readonly trusts: TrustManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -124,6 +127,11 @@ export class IdentityService {
     this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
     this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    this.trusts = new TrustManager(
+      storage.trust,
+      { identity: this.identity, resource: this.resource, assignment: this.assignment },
+      { maxRedelegationCount: config.trust.max_redelegation_count },
+    );
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -138,6 +146,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        trusts: this.trusts,
         revocations: this.revocations,
         cache: this.cache,
       },
@@ -149,6 +158,7 @@ export class IdentityService {
         resource: this.resource,
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
+        trusts: this.trusts,
         tokens: this.tokens,
       },
       { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },

@@ -40,6 +40,8 @@ export interface TestIdentityOptions {
   cache?: Partial<IdentityConfig['cache']>;
   /** [unified_limit] enforcement_model (flat by default). */
   enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
+  /** [trust] max_redelegation_count (3 by default). */
+  maxRedelegationCount?: number;
 }
 
 const CACHING = { caching: true, cache_time: null } as const;
@@ -100,6 +102,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     resource: { admin_project_name: options.adminProject?.name ?? null, admin_project_domain_name: options.adminProject?.domainName ?? null, ...CACHING },
     oslo_policy: { enforce_scope: options.enforceScope ?? false, enforce_new_defaults: options.enforceNewDefaults ?? false },
     unified_limit: { enforcement_model: options.enforcementModel ?? 'flat' },
+    trust: { max_redelegation_count: options.maxRedelegationCount ?? 3 },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   const service = await IdentityService.open(config);

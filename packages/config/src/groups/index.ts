@@ -15,6 +15,7 @@ import { roleGroup } from './role.ts';
 import { securityComplianceGroup } from './security-compliance.ts';
 import { tokenGroup } from './token.ts';
 import { unifiedLimitGroup } from './unified-limit.ts';
+import { trustGroup } from './trust.ts';
 
 export {
   authGroup,
@@ -32,6 +33,7 @@ export {
   securityComplianceGroup,
   tokenGroup,
   unifiedLimitGroup,
+  trustGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 export { CACHE_BACKENDS } from './cache.ts';
@@ -52,4 +54,5 @@ export const keystoneGroups = [
   securityComplianceGroup,
   tokenGroup,
   unifiedLimitGroup,
+  trustGroup,
 ] as const;

@@ -37,24 +37,38 @@ export function adminProjectOf(resource: { admin_project_name: string | null; ad
   return name && domainName ? { name, domainName } : null;
 }
 
+function tokenUser(user: User, domain: Domain): Json {
+  return {
+    domain: { id: domain.id, name: domain.name },
+    id: user.id,
+    name: user.name,
+    password_expires_at: user.passwordExpiresAt === null ? null : formatKeystoneTime(user.passwordExpiresAt).slice(0, -1),
+  };
+}
+
 export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | undefined, adminProject: AdminProject | null = null): Json {
+  const { trust } = token;
   const body: Json = {
     methods: token.methods,
-    user: {
-      domain: { id: token.userDomain.id, name: token.userDomain.name },
-      id: token.user.id,
-      name: token.user.name,
-      password_expires_at:
-        token.user.passwordExpiresAt === null ? null : formatKeystoneTime(token.user.passwordExpiresAt).slice(0, -1),
-    },
+    // An impersonating trust's token speaks for the trustor.
+    user: trust?.trust.impersonation === true ? tokenUser(trust.trustor, trust.trustorDomain) : tokenUser(token.user, token.userDomain),
     audit_ids: token.auditIds,
     expires_at: formatKeystoneTime(token.expiresAt),
     issued_at: formatKeystoneTime(token.issuedAt),
   };
   const { scope } = token;
+  if (trust !== null) {
+    body['OS-TRUST:trust'] = {
+      id: trust.trust.id,
+      trustor_user: { id: trust.trustor.id },
+      trustee_user: { id: token.user.id },
+      impersonation: trust.trust.impersonation,
+    };
+  }
+  // A trust-scoped token names its project but says nothing of is_domain or the admin project.
   if (scope.kind === 'project') {
     body.project = { domain: { id: scope.domain.id, name: scope.domain.name }, id: scope.project.id, name: scope.project.name };
-    body.is_domain = scope.project.isDomain;
+    if (trust === null) body.is_domain = scope.project.isDomain;
   } else if (scope.kind === 'domain') {
     body.domain = { id: scope.domain.id, name: scope.domain.name };
   } else if (scope.kind === 'system') {
@@ -63,7 +77,7 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
   if (scope.kind !== 'unscoped') body.roles = token.roles.map(renderRoleRef);
   // Keystone compares names, and says nothing at all unless an admin project is configured
   // (the middleware then treats every project as the admin project).
-  if (scope.kind === 'project' && adminProject !== null) {
+  if (scope.kind === 'project' && adminProject !== null && trust === null) {
     body.is_admin_project = scope.project.name === adminProject.name && scope.domain.name === adminProject.domainName;
   }
   const credential = token.applicationCredential;

@@ -9,6 +9,7 @@ import { SqlResourceDriver } from './drivers/resource.ts';
 import { SqlPolicyDriver } from './drivers/policy.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
+import { SqlTrustDriver } from './drivers/trust.ts';
 import type { DriverContext } from './drivers/shared.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -39,6 +40,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     revoke: new SqlRevokeDriver(ctx),
     unifiedLimit: new SqlUnifiedLimitDriver(ctx),
     policy: new SqlPolicyDriver(ctx),
+    trust: new SqlTrustDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -165,6 +165,24 @@ export interface PolicyTable {
   extra: string;
 }
 
+export interface TrustTable {
+  id: string;
+  trustor_user_id: string;
+  trustee_user_id: string;
+  project_id: string | null;
+  impersonation: BoolColumn;
+  expires_at: number | null;
+  remaining_uses: number | null;
+  redelegated_trust_id: string | null;
+  redelegation_count: number | null;
+  extra: string;
+}
+
+export interface TrustRoleTable {
+  trust_id: string;
+  role_id: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -184,6 +202,8 @@ export interface Database {
   registered_limit: RegisteredLimitTable;
   limit: LimitTable;
   policy: PolicyTable;
+  trust: TrustTable;
+  trust_role: TrustRoleTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -5,12 +5,13 @@
 import { LRUCache } from 'lru-cache';
 import { TokenInvalidError, isWithinWindow, newAuditId } from '@baton/tokens';
 import type { ParsedToken, TokenFormatter, TokenPayload } from '@baton/tokens';
-import type { ApplicationCredential, Domain, Project, Role, User } from '../storage/types.ts';
-import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import type { ApplicationCredential, Domain, Project, Role, Trust, User } from '../storage/types.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
+import type { TrustManager } from '../trust/trust-manager.ts';
 import type { RevocableToken, RevocationEvents, RevocationManager } from './revocation-manager.ts';
 import type { CacheRegion, IdentityCache } from '../cache.ts';
 
@@ -32,6 +33,15 @@ export interface ValidatedToken {
   scope: TokenScope;
   roles: Role[];
   applicationCredential: ApplicationCredential | null;
+  /** The trust of a trust-scoped token (its scope is the trust's project; `user` is the trustee). */
+  trust: TokenTrust | null;
+}
+
+/** A trust-scoped token's trust and its trustor, whom an impersonating token names as its user. */
+export interface TokenTrust {
+  trust: Trust;
+  trustor: User;
+  trustorDomain: Domain;
 }
 
 export interface IssueRequest {
@@ -43,6 +53,8 @@ export interface IssueRequest {
   /** The audit chain of the token being exchanged, if any. */
   parentAuditIds?: readonly string[];
   applicationCredential?: ApplicationCredential;
+  /** A trust-scoped token: `user` is the trustee and `scope` the trust's project. */
+  trust?: Trust;
 }
 
 export interface TokenProviderOptions {
@@ -60,6 +72,7 @@ export interface TokenProviderDeps {
   resource: ResourceManager;
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
+  trusts: TrustManager;
   revocations: RevocationManager;
   /**
    * [token], [role], [identity] and [resource] caching: minted tokens, effective roles, and the
@@ -114,6 +127,9 @@ export class TokenCheck {
     const window = options.allowExpired ? this.#support.allowExpiredWindow : 0;
     if (!isWithinWindow(parsed.payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
     const token = await this.#support.mint(tokenId.trim(), parsed);
+    // A minted token may be remembered past its trust's expiry, which no write announces.
+    const trust = token.trust?.trust;
+    if (trust?.expiresAt != null && Date.now() / 1000 > trust.expiresAt) throw NotFoundError.entity('trust', trust.id);
     if (await this.#isRevoked(revocable(token))) throw new NotFoundError(FAILED);
     return token;
   }
@@ -180,7 +196,12 @@ export class TokenProvider {
     const credential = request.applicationCredential;
     if (credential?.expiresAt != null) expiresAt = Math.min(expiresAt, credential.expiresAt);
     const auditIds = [newAuditId(), ...(request.parentAuditIds?.slice(-1) ?? [])];
-    const roles = await this.#roles(request.user, request.scope, credential ?? null);
+    const trust = request.trust === undefined ? null : await this.#tokenTrust(request.user, request.trust);
+    // Keystone refuses the trust's token with 403 when the trustor lost a delegated role.
+    const roles =
+      trust !== null
+        ? ((await this.#trustRoles(trust.trust)) ?? forbid('Trustee has no delegated roles.'))
+        : await this.#roles(request.user, request.scope, credential ?? null);
     if (request.scope.kind !== 'unscoped' && roles.length === 0) throw new UnauthorizedError();
     const payload = toPayload(request, expiresAt, auditIds);
     const { tokenId, issuedAt } = this.#deps.formatter.create(payload, { now });
@@ -196,6 +217,7 @@ export class TokenProvider {
       scope: request.scope,
       roles,
       applicationCredential: credential ?? null,
+      trust,
     };
   }
 
@@ -247,7 +269,9 @@ export class TokenProvider {
       payload.kind === 'application_credential'
         ? await applicationCredentials.get(payload.applicationCredentialId)
         : null;
-    const roles = await this.#roles(user, scope, credential);
+    const trust = payload.kind === 'trust' ? await this.#tokenTrust(user, await this.#deps.trusts.get(payload.trustId)) : null;
+    const roles =
+      trust !== null ? ((await this.#trustRoles(trust.trust)) ?? notFound()) : await this.#roles(user, scope, credential);
     if (scope.kind !== 'unscoped' && roles.length === 0) throw new NotFoundError(FAILED);
     return {
       id,
@@ -260,12 +284,39 @@ export class TokenProvider {
       scope,
       roles,
       applicationCredential: credential,
+      trust,
     };
+  }
+
+  /** The trustor behind a trust-scoped token; the token's user must be the trustee. */
+  async #tokenTrust(user: User, trust: Trust): Promise<TokenTrust> {
+    if (user.id !== trust.trusteeUserId) throw new ForbiddenError('User is not a trustee.');
+    const trustor = await this.#users.get(trust.trustorUserId, () => this.#deps.identity.getUser(trust.trustorUserId));
+    const trustorDomain = await this.#domain(trustor.domainId);
+    // Keystone revokes the trust's tokens when the trustor is disabled (a user event matches the trustor).
+    if (!trustor.enabled || !trustorDomain.enabled) throw new NotFoundError(FAILED);
+    return { trust, trustor, trustorDomain };
+  }
+
+  /**
+   * The trust's roles and those they imply, each still held by the (original) trustor on the
+   * project, without domain roles; null when the trustor lost one (the trust is void then).
+   */
+  async #trustRoles(trust: Trust): Promise<Role[] | null> {
+    const { assignment, resource, trusts } = this.#deps;
+    const original = (await trusts.pedigree(trust)).at(-1) as Trust;
+    if (trust.projectId === null) return null;
+    const held = new Set(await assignment.roleIdsOnProject(original.trustorUserId, await resource.getProject(trust.projectId)));
+    const delegated = await assignment.expandImplied(trust.roleIds);
+    if (delegated.some((id) => !held.has(id))) return null;
+    const roles = await Promise.all(delegated.map((id) => assignment.getRole(id)));
+    return roles.filter((role) => role.domainId === null);
   }
 
   async #scope(payload: TokenPayload): Promise<TokenScope> {
     switch (payload.kind) {
       case 'project':
+      case 'trust':
       case 'application_credential': {
         const project = await this.#project(payload.projectId);
         if (!project.enabled) {
@@ -328,6 +379,14 @@ export class TokenProvider {
   }
 }
 
+function forbid(message: string): never {
+  throw new ForbiddenError(message);
+}
+
+function notFound(): never {
+  throw new NotFoundError(FAILED);
+}
+
 function revocable(token: ValidatedToken): RevocableToken {
   const { scope } = token;
   return {
@@ -343,6 +402,9 @@ function revocable(token: ValidatedToken): RevocableToken {
 function toPayload(request: IssueRequest, expiresAt: number, auditIds: string[]): TokenPayload {
   const base = { userId: request.user.id, methods: request.methods, expiresAt, auditIds };
   const { scope } = request;
+  if (request.trust !== undefined && scope.kind === 'project') {
+    return { kind: 'trust', ...base, projectId: scope.project.id, trustId: request.trust.id };
+  }
   if (request.applicationCredential !== undefined && scope.kind === 'project') {
     return {
       kind: 'application_credential',

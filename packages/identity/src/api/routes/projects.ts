@@ -112,6 +112,7 @@ export function projectRoutes(context: ApiContext) {
         await resource.deleteProject(id);
         await assignment.deleteAssignmentsFor({ targetId: id });
         await context.service.limits.deleteLimitsForProject(id);
+        await context.service.trusts.deleteForProject(id);
       },
     });
 

@@ -12,6 +12,7 @@ import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
 import { roleRoutes } from './roles.ts';
 import { userRoutes } from './users.ts';
+import { trustRoutes } from './trusts.ts';
 
 export function resourceRoutes(context: ApiContext) {
   return async function resources(app: FastifyInstance): Promise<void> {
@@ -26,5 +27,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(applicationCredentialRoutes(context));
     await app.register(limitRoutes(context));
     await app.register(policyRoutes(context));
+    await app.register(trustRoutes(context));
   };
 }

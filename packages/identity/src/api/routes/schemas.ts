@@ -177,3 +177,19 @@ export const limitSchemas = {
 
 // keystone/policy/schema.py
 export const policySchemas = createAndUpdate(Type.Object({ blob: Type.String(), type: Type.String({ maxLength: 255 }) }));
+
+// Trustor and trustee ids may be LDAP identifiers, hence not idString (Keystone's external_id_string).
+const externalId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** POST /v3/OS-TRUST/trusts's `trust` (keystone/trust/schema.py trust_create). */
+export const trustSchema = Type.Object({
+  trustor_user_id: externalId,
+  trustee_user_id: externalId,
+  impersonation: boolean,
+  project_id: Type.Optional(nullableId),
+  remaining_uses: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1 })),
+  expires_at: Type.Optional(nullOrString),
+  allow_redelegation: Type.Optional(Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] })),
+  redelegation_count: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 })),
+  roles: Type.Optional(Type.Array(roleRef)),
+});

@@ -66,6 +66,7 @@ export function userRoutes(context: ApiContext) {
         await identity.deleteUser(id);
         await assignment.deleteAssignmentsFor({ actorId: id });
         await applicationCredentials.deleteForUser(id);
+        await context.service.trusts.deleteForUser(id);
       },
     });
 
