@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { formatKeystoneTime } from '@baton/tokens';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { Role, Trust } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
@@ -21,6 +20,11 @@ const trustParams = Type.Object({ trustId: Type.String() });
 const roleParams = Type.Object({ trustId: Type.String(), roleId: Type.String() });
 const KNOWN = Object.keys(trustSchema.properties);
 type RoleRef = NonNullable<Static<typeof trustSchema>['roles']>[number];
+
+/** Keystone's isotime(subsecond=True), to the millisecond Baton parses expiries with. */
+function subsecondTime(epochSeconds: number): string {
+  return new Date(Math.round(epochSeconds * 1000)).toISOString().replace(/Z$/, '000Z');
+}
 
 /** Keystone's _check_delegated_token: a token from an application credential manages no trusts. */
 function refuseDelegated(caller: ValidatedToken): void {
@@ -39,7 +43,7 @@ export function trustRoutes(context: ApiContext) {
       trustee_user_id: trust.trusteeUserId,
       project_id: trust.projectId,
       impersonation: trust.impersonation,
-      expires_at: trust.expiresAt === null ? null : formatKeystoneTime(trust.expiresAt),
+      expires_at: trust.expiresAt === null ? null : subsecondTime(trust.expiresAt),
       remaining_uses: trust.remainingUses,
       deleted_at: null,
       redelegated_trust_id: trust.redelegatedTrustId,
