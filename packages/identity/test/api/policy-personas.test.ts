@@ -318,7 +318,43 @@ const CASES: Case[] = [
     expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     run: (w, p) => call(w, p, 'GET', '/v3/auth/tokens', undefined, { 'x-subject-token': w.tokens[p] }),
   },
+  // trusts
+  { area: 'trusts', what: 'GET /v3/OS-TRUST/trusts', expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403], run: (w, p) => call(w, p, 'GET', '/v3/OS-TRUST/trusts') },
+  {
+    area: 'trusts',
+    what: 'POST a trust of its own to the victim',
+    // Only project-scoped tokens create trusts; a user without roles has none to delegate (404 role).
+    expect: [403, 403, 403, 403, 403, 403, 201, 201, 201, 404],
+    run: (w, p) =>
+      call(w, p, 'POST', '/v3/OS-TRUST/trusts', {
+        trust: { trustor_user_id: w.userIds[p], trustee_user_id: w.victimId, project_id: w.domProjectId, impersonation: false, roles: [{ name: 'reader' }] },
+      }),
+  },
+  {
+    area: 'trusts',
+    what: 'GET a trust of the admin to the victim',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'GET', `/v3/OS-TRUST/trusts/${await adminTrust(w)}`),
+  },
+  {
+    area: 'trusts',
+    what: 'DELETE a trust of the admin to the victim',
+    expect: [204, 403, 403, 403, 403, 403, 204, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'DELETE', `/v3/OS-TRUST/trusts/${await adminTrust(w)}`),
+  },
 ];
+
+/** A new trust from the cloud admin to the victim on the admin project, made by the admin. */
+async function adminTrust(w: World): Promise<string> {
+  const admin = await w.target.adminToken();
+  const users = await w.target.send('GET', '/v3/users?name=admin&domain_id=default', { 'x-auth-token': admin });
+  const adminId = JSON.parse(users.body).users[0].id as string;
+  const created = await w.target.send('POST', '/v3/OS-TRUST/trusts', { 'x-auth-token': admin }, {
+    trust: { trustor_user_id: adminId, trustee_user_id: w.victimId, project_id: w.adminProjectId, impersonation: false, roles: [{ name: 'reader' }] },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  return JSON.parse(created.body).trust.id as string;
+}
 
 /** Each case as each persona, in order: "what as persona" → status (and the start of the body). */
 async function runMatrix(w: World, cases: readonly Case[]): Promise<Map<string, { status: number; body: string }>> {
