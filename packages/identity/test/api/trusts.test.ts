@@ -1,5 +1,7 @@
 // /v3/OS-TRUST/trusts and trust-scoped tokens through the HTTP API.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, mock, test } from 'node:test';
 import { issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
 import { adminCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
@@ -226,6 +228,23 @@ describe('trusts', () => {
 
     assert.equal((await trustor('DELETE', `${TRUSTS}/${parent.id}`)).statusCode, 204);
     assertError(await second('GET', `${TRUSTS}/${childTrust.id}`), 404, `Could not find trust: ${childTrust.id}.`);
+  });
+
+  test('Keystone\'s own TokenFormatter reads a trust-scoped token Baton issued: trustee, project and trust', async () => {
+    const trustee = await plainUser('trustee-keystone');
+    const trust = await createTrust(trustee.userId);
+    const tokenId = (await trustToken(trustee, trust.id)).headers['x-subject-token'] as string;
+    // The tokens package's bridge to python3-keystone (CI installs it; a missing one fails).
+    const script = fileURLToPath(new URL('../../../tokens/test/python/interop.py', import.meta.url));
+    const { config } = identity.service;
+    const request = { repository: config.fernet_tokens.key_repository, authMethods: config.auth.methods, parse: [tokenId] };
+    const run = spawnSync('/usr/bin/python3', [script], { input: JSON.stringify(request), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const [parsed] = JSON.parse(run.stdout).parsed as Record<string, unknown>[];
+    assert.equal(parsed?.user_id, trustee.userId);
+    assert.equal(parsed?.project_id, trustor.projectId);
+    assert.equal(parsed?.trust_id, trust.id);
+    assert.deepEqual(parsed?.methods, ['token', 'password']);
   });
 
   test('deleting the trustee deletes their trusts', async () => {
