@@ -20,6 +20,11 @@ import type { ValidatedToken } from '../token/token-provider.ts';
 
 type Json = Record<string, unknown>;
 
+/** A role as its API shows it, without links. */
+function renderRoleWhole(role: Role): Json {
+  return { id: role.id, name: role.name, domain_id: role.domainId, description: role.description, options: {}, ...role.extra };
+}
+
 export function renderRoleRef(role: Role): Json {
   return role.domainId === null ? { id: role.id, name: role.name } : { id: role.id, name: role.name, domain_id: role.domainId };
 }
@@ -74,7 +79,8 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
   } else if (scope.kind === 'system') {
     body.system = { all: true };
   }
-  if (scope.kind !== 'unscoped') body.roles = token.roles.map(renderRoleRef);
+  // Keystone puts a trust's roles in the token whole, as its role API has them (without links).
+  if (scope.kind !== 'unscoped') body.roles = token.roles.map(trust === null ? renderRoleRef : renderRoleWhole);
   // Keystone compares names, and says nothing at all unless an admin project is configured
   // (the middleware then treats every project as the admin project).
   if (scope.kind === 'project' && adminProject !== null && trust === null) {
@@ -144,7 +150,7 @@ export class Renderer {
   }
 
   role(r: Role): Json {
-    return { id: r.id, name: r.name, domain_id: r.domainId, description: r.description, options: {}, ...r.extra, links: this.link(`roles/${r.id}`) };
+    return { ...renderRoleWhole(r), links: this.link(`roles/${r.id}`) };
   }
 
   registeredLimit(l: RegisteredLimit): Json {

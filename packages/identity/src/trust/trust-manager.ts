@@ -8,18 +8,12 @@ import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import { newId } from '../ids.ts';
 
-export interface TrustInput {
-  trustorUserId: string;
-  trusteeUserId: string;
-  projectId: string | null;
-  impersonation: boolean;
-  expiresAt: number | null;
-  remainingUses: number | null;
+/** A trust as asked for: the manager decides its id, parent and remaining redelegation depth. */
+export type TrustInput = Omit<Trust, 'id' | 'redelegatedTrustId' | 'redelegationCount'> & {
   allowRedelegation: boolean;
+  /** As asked for; null to take the default ([trust] max_redelegation_count, or the parent's less one). */
   redelegationCount: number | null;
-  roleIds: string[];
-  extra: Record<string, unknown>;
-}
+};
 
 export interface TrustManagerDeps {
   identity: IdentityManager;

@@ -142,6 +142,8 @@ describe('trusts', () => {
     assert.equal(token.project.id, trustor.projectId);
     assert.equal(token.is_domain, undefined);
     assert.deepEqual(token.roles.map((r: { name: string }) => r.name).sort(), ['member', 'reader']);
+    // Whole roles, as Keystone's trust tokens have them.
+    assert.deepEqual(Object.keys(token.roles[0]).sort(), ['description', 'domain_id', 'id', 'name', 'options']);
     const validated = await validate(issued.headers['x-subject-token'] as string);
     assert.equal(validated.statusCode, 200, validated.body);
     assert.equal(json(validated).token['OS-TRUST:trust'].id, plain.id);
