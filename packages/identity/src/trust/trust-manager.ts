@@ -2,7 +2,7 @@
 // trustee, optionally letting the trustee act as them (impersonation), for a limited number
 // of tokens or time, and optionally letting the trustee delegate further (redelegation).
 import type { Trust, TrustDriver } from '../storage/types.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError, findOrNull } from '../errors.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
@@ -50,7 +50,7 @@ export class TrustManager {
       for (let i = 1; i < chain.length; i++) {
         const parent = chain[i] as Trust;
         this.#checkRedelegation(parent, chain[i - 1] as Trust);
-        const trustee = await this.#deps.identity.getUser(parent.trusteeUserId).catch(() => null);
+        const trustee = await findOrNull(() => this.#deps.identity.getUser(parent.trusteeUserId));
         if (trustee === null || !trustee.enabled) throw new ForbiddenError('One of the trust agents is disabled or deleted');
       }
     }

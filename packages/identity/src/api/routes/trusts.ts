@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { ForbiddenError, NotFoundError, findOrNull } from '../../errors.ts';
 import type { Role, Trust } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
@@ -63,7 +63,7 @@ export function trustRoutes(context: ApiContext) {
 
   /** The trust's roles that still exist. */
   async function rolesOf(trust: Trust): Promise<Role[]> {
-    const found = await Promise.all(trust.roleIds.map((id) => assignment.getRole(id).catch(() => null)));
+    const found = await Promise.all(trust.roleIds.map((id) => findOrNull(() => assignment.getRole(id))));
     return found.filter((role): role is Role => role !== null);
   }
 
@@ -95,7 +95,7 @@ export function trustRoutes(context: ApiContext) {
       refuseDelegated(caller);
       const projectId = body.project_id ?? null;
       const refs = body.roles ?? [];
-      if (projectId !== null && projectId !== '' && refs.length === 0) throw ForbiddenError.forAction('At least one role should be specified');
+      if (projectId !== null && refs.length === 0) throw ForbiddenError.forAction('At least one role should be specified');
       if (caller.user.id !== body.trustor_user_id) throw ForbiddenError.forAction('The authenticated user should match the trustor');
       await identity.getUser(body.trustee_user_id);
       const ids = await roleIds(refs);
@@ -106,7 +106,7 @@ export function trustRoutes(context: ApiContext) {
         {
           trustorUserId: body.trustor_user_id,
           trusteeUserId: body.trustee_user_id,
-          projectId: projectId === '' ? null : projectId,
+          projectId,
           impersonation: body.impersonation,
           expiresAt,
           remainingUses: body.remaining_uses ?? null,
