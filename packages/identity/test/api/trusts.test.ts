@@ -103,6 +103,9 @@ describe('trusts', () => {
       "Invalid input for field 'impersonation': 'yes' is not of type 'boolean'");
     assertError(await trustor('POST', TRUSTS, trustBody(trustee.userId, { remaining_uses: 0 })), 400,
       "Invalid input for field 'remaining_uses': 0 is less than the minimum of 1");
+    // Beyond the integer column, where Keystone's database would fail.
+    assertError(await trustor('POST', TRUSTS, trustBody(trustee.userId, { remaining_uses: 2 ** 31 })), 400,
+      "Invalid input for field 'remaining_uses': 2147483648 is greater than the maximum of 2147483647");
     assertError(await trustor('POST', TRUSTS, trustBody(trustee.userId, { expires_at: '2001-01-01T00:00:00Z' })), 400,
       `The 'expires_at' must not be before now.${CLIENT_ERROR}`);
     // Someone else naming the trustor, or no token at all, never gets as far as the body.

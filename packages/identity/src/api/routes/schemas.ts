@@ -187,7 +187,8 @@ export const trustSchema = Type.Object({
   trustee_user_id: externalId,
   impersonation: boolean,
   project_id: Type.Optional(nullableId),
-  remaining_uses: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1 })),
+  // Keystone sets no maximum; its database would fail on a count beyond its integer column.
+  remaining_uses: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 2147483647 })),
   expires_at: Type.Optional(nullOrString),
   allow_redelegation: Type.Optional(Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] })),
   redelegation_count: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 })),
