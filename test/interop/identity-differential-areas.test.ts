@@ -14,6 +14,7 @@ import { federationSequence } from './identity-areas-federation.ts';
 import { credentialsSequence } from './identity-areas-credentials.ts';
 import { oauth1Sequence } from './identity-areas-oauth1.ts';
 import { endpointFilterSequence, prepare } from './identity-areas-endpoint-filter.ts';
+import { trustsSequence } from './identity-areas-trusts.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -189,6 +190,26 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
       const token = JSON.parse(issued.stdout) as Record<string, string>;
       assert.ok(token.id, side.name);
       assert.ok(token.project_id, side.name);
+    }));
+  });
+
+  it('trusts: create and its errors, list, get, roles, trust-scoped tokens, uses, deletion', async () => {
+    await differential(sides, trustsSequence);
+  });
+
+  it('trusts through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const trustee = (await cli(side, ['user', 'create', '--domain', 'default', '--password', 'cli-secret', `cli-trustee-${side.name}`])) as { id: string };
+      const created = (await cli(side, ['trust', 'create', '--project', 'admin', '--role', 'admin', 'admin', trustee.id])) as Record<string, unknown>;
+      assert.equal(created.trustee_user_id, trustee.id, side.name);
+      assert.equal(created.roles, 'admin', side.name);
+      const listed = (await cli(side, ['trust', 'list'])) as Record<string, unknown>[];
+      assert.deepEqual(listed.filter((t) => t['Trustee User ID'] === trustee.id).map((t) => t.ID), [created.id], side.name);
+      const shown = (await cli(side, ['trust', 'show', created.id as string])) as Record<string, unknown>;
+      assert.equal(shown.project_id, created.project_id, side.name);
+      await openstack(side, side.admin, ['trust', 'delete', created.id as string], { json: false });
+      const after = (await cli(side, ['trust', 'list'])) as Record<string, unknown>[];
+      assert.equal(after.filter((t) => t.ID === created.id).length, 0, side.name);
     }));
   });
 });

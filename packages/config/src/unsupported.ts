@@ -10,6 +10,9 @@ export const UNSUPPORTED_OPTIONS: Readonly<Record<string, Readonly<Record<string
   cache: {
     tls_enabled: 'Baton speaks to memcached and Redis without TLS (use a rediss:// url backend_argument for Redis over TLS)',
   },
+  trust: {
+    allow_redelegation: 'Keystone 22 does not read it either; each trust\'s allow_redelegation decides',
+  },
 };
 
 /** Options each name in UNSUPPORTED_OPTIONS, set in `files`, as "file:line: [group] option …" lines. */

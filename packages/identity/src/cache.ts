@@ -249,6 +249,7 @@ export class IdentityCache {
       oauth1: observeDriver(storage.oauth1, bump),
       endpointFilter: observeDriver(storage.endpointFilter, bump),
       endpointPolicy: observeDriver(storage.endpointPolicy, bump),
+      trust: observeDriver(storage.trust, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

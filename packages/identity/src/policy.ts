@@ -30,6 +30,8 @@ export interface PolicyTarget {
   tokenUserId?: string | null;
   /** target.credential.user_id: the owner of the credential acted on (or to be created). */
   credentialUserId?: string | null;
+  trustorUserId?: string | null;
+  trusteeUserId?: string | null;
 }
 
 export type TokenScope = 'system' | 'domain' | 'project';
@@ -68,6 +70,10 @@ const projectUser: Check = (c, t) => c.projectId !== null && t.projectId === c.p
 const owner: Check = (c, t) => t.userId !== undefined && t.userId === c.userId;
 const tokenSubject: Check = (c, t) => t.tokenUserId !== undefined && t.tokenUserId === c.userId;
 const service: Check = (c) => has(c, 'service');
+const trustor: Check = (c, t) => known(t.trustorUserId) && t.trustorUserId === c.userId;
+const trustee: Check = (c, t) => known(t.trusteeUserId) && t.trusteeUserId === c.userId;
+/** Reads of one trust: Keystone's ADMIN_OR_SYSTEM_READER_OR_TRUSTOR_OR_TRUSTEE (deprecated: trustor or trustee). */
+const trustRead: RuleDefault = { scopes: ['system', 'project'], rule: [cloudAdmin, systemReader, trustor, trustee], deprecated: [anyAdmin, trustor, trustee] };
 const anyone: Check = () => true;
 const tokenDomain: Check = (c, t) => known(t.domainId) && (t.domainId === c.domainId || t.domainId === c.projectDomainId);
 const projectDomain: Check = (c, t) => known(t.domainId) && t.domainId === c.projectDomainId;
@@ -293,6 +299,14 @@ const defaults: Record<string, RuleDefault> = {
   delete_policy_association_for_region_and_service: adminOnly(SP),
   get_policy_for_endpoint: adminOrSystemReader(),
   list_endpoints_for_policy: adminOrSystemReader(),
+  create_trust: { scopes: ['project'], rule: [trustor] },
+  list_trusts: adminOrSystemReader(),
+  list_trusts_for_trustor: { scopes: SP, rule: [cloudAdmin, systemReader, trustor], deprecated: [anyAdmin] },
+  list_trusts_for_trustee: { scopes: SP, rule: [cloudAdmin, systemReader, trustee], deprecated: [anyAdmin] },
+  get_trust: trustRead,
+  list_roles_for_trust: trustRead,
+  get_role_for_trust: trustRead,
+  delete_trust: { scopes: SP, rule: [cloudAdmin, trustor], deprecated: [anyAdmin, trustor] },
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

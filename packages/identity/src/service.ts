@@ -23,6 +23,7 @@ import { CredentialCrypto } from './credential/credential-crypto.ts';
 import { Ec2TokenAuthenticator } from './credential/ec2-tokens.ts';
 import { EndpointFilterManager } from './catalog/endpoint-filter-manager.ts';
 import { EndpointPolicyManager } from './endpoint-policy/endpoint-policy-manager.ts';
+import { TrustManager } from './trust/trust-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -87,6 +88,7 @@ export interface IdentityConfig {
   } & AreaCaching;
   readonly oauth1: { readonly request_token_duration: number; readonly access_token_duration: number };
   readonly endpoint_filter: { readonly return_all_endpoints_if_no_filter: boolean };
+  readonly trust: { readonly max_redelegation_count: number };
 }
 
 export class IdentityService {
@@ -109,6 +111,7 @@ export class IdentityService {
   readonly endpointFilter: EndpointFilterManager;
   /** OS-ENDPOINT-POLICY: policy documents associated with endpoints, services and regions. */
   readonly endpointPolicy: EndpointPolicyManager;
+  readonly trusts: TrustManager;
   readonly tokens: TokenProvider;
   readonly auth: AuthManager;
   /** Keystone's default rules resolved against [oslo_policy] once, at start-up. */
@@ -179,6 +182,11 @@ export class IdentityService {
       requestTokenDuration: config.oauth1.request_token_duration,
       accessTokenDuration: config.oauth1.access_token_duration,
     });
+    this.trusts = new TrustManager(
+      storage.trust,
+      { identity: this.identity, resource: this.resource, assignment: this.assignment },
+      { maxRedelegationCount: config.trust.max_redelegation_count },
+    );
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -194,6 +202,7 @@ export class IdentityService {
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
         oauth1: this.oauth1,
+        trusts: this.trusts,
         revocations: this.revocations,
         cache: this.cache,
       },
@@ -206,6 +215,7 @@ export class IdentityService {
         assignment: this.assignment,
         applicationCredentials: this.applicationCredentials,
         oauth1: this.oauth1,
+        trusts: this.trusts,
         tokens: this.tokens,
       },
       { methods: config.auth.methods, allowRescopeScopedToken: config.token.allow_rescope_scoped_token },

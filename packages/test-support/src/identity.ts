@@ -44,6 +44,8 @@ export interface TestIdentityOptions {
   credentialUserLimit?: number;
   /** [endpoint_filter] return_all_endpoints_if_no_filter (true by default). */
   returnAllEndpointsIfNoFilter?: boolean;
+  /** [trust] max_redelegation_count (3 by default). */
+  maxRedelegationCount?: number;
 }
 
 const CACHING = { caching: true, cache_time: null } as const;
@@ -116,6 +118,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     },
     oauth1: { request_token_duration: 28800, access_token_duration: 86400 },
     endpoint_filter: { return_all_endpoints_if_no_filter: options.returnAllEndpointsIfNoFilter ?? true },
+    trust: { max_redelegation_count: options.maxRedelegationCount ?? 3 },
   };
   new FernetKeyRepository({ path: config.fernet_tokens.key_repository, maxActiveKeys: 3 }).setup();
   new FernetKeyRepository({ path: config.credential.key_repository, maxActiveKeys: 3 }).setup();

@@ -20,6 +20,7 @@ import { unifiedLimitGroup } from './unified-limit.ts';
 import { federationGroup } from './federation.ts';
 import { samlGroup } from './saml.ts';
 import { credentialGroup } from './credential.ts';
+import { trustGroup } from './trust.ts';
 
 export {
   authGroup,
@@ -42,6 +43,7 @@ export {
   federationGroup,
   samlGroup,
   credentialGroup,
+  trustGroup,
 };
 export { DATABASE_SCHEMES } from './database.ts';
 export { CACHE_BACKENDS } from './cache.ts';
@@ -67,4 +69,5 @@ export const keystoneGroups = [
   federationGroup,
   samlGroup,
   credentialGroup,
+  trustGroup,
 ] as const;

@@ -22,6 +22,11 @@ import type { ValidatedToken } from '../token/token-provider.ts';
 
 type Json = Record<string, unknown>;
 
+/** A role as its API shows it, without links. */
+function renderRoleWhole(role: Role): Json {
+  return { id: role.id, name: role.name, domain_id: role.domainId, description: role.description, options: {}, ...role.extra };
+}
+
 export function renderRoleRef(role: Role): Json {
   return role.domainId === null ? { id: role.id, name: role.name } : { id: role.id, name: role.name, domain_id: role.domainId };
 }
@@ -39,38 +44,53 @@ export function adminProjectOf(resource: { admin_project_name: string | null; ad
   return name && domainName ? { name, domainName } : null;
 }
 
+function tokenUser(user: User, domain: Domain): Json {
+  return {
+    domain: { id: domain.id, name: domain.name },
+    id: user.id,
+    name: user.name,
+    password_expires_at: user.passwordExpiresAt === null ? null : formatKeystoneTime(user.passwordExpiresAt).slice(0, -1),
+  };
+}
+
 export function renderToken(
   token: ValidatedToken,
   catalog: CatalogEntry[] | undefined,
   adminProject: AdminProject | null = null,
   serviceProviders: readonly ServiceProviderRef[] = [],
 ): Json {
+  const { trust } = token;
   const body: Json = {
     methods: token.methods,
-    user: {
-      domain: { id: token.userDomain.id, name: token.userDomain.name },
-      id: token.user.id,
-      name: token.user.name,
-      password_expires_at:
-        token.user.passwordExpiresAt === null ? null : formatKeystoneTime(token.user.passwordExpiresAt).slice(0, -1),
-    },
+    // An impersonating trust's token speaks for the trustor.
+    user: trust?.trust.impersonation === true ? tokenUser(trust.trustor, trust.trustorDomain) : tokenUser(token.user, token.userDomain),
     audit_ids: token.auditIds,
     expires_at: formatKeystoneTime(token.expiresAt),
     issued_at: formatKeystoneTime(token.issuedAt),
   };
   const { scope } = token;
+  if (trust !== null) {
+    body['OS-TRUST:trust'] = {
+      id: trust.trust.id,
+      trustor_user: { id: trust.trustor.id },
+      trustee_user: { id: token.user.id },
+      impersonation: trust.trust.impersonation,
+    };
+  }
+  // A trust-scoped token names its project but says nothing of is_domain or the admin project.
   if (scope.kind === 'project') {
     body.project = { domain: { id: scope.domain.id, name: scope.domain.name }, id: scope.project.id, name: scope.project.name };
-    body.is_domain = scope.project.isDomain;
+    if (trust === null) body.is_domain = scope.project.isDomain;
   } else if (scope.kind === 'domain') {
     body.domain = { id: scope.domain.id, name: scope.domain.name };
   } else if (scope.kind === 'system') {
     body.system = { all: true };
   }
-  if (scope.kind !== 'unscoped') body.roles = token.roles.map(renderRoleRef);
+  // Keystone puts a trust's roles in the token whole, as its role API has them (without links).
+  if (scope.kind !== 'unscoped') body.roles = token.roles.map(trust === null ? renderRoleRef : renderRoleWhole);
   // Keystone compares names, and says nothing at all unless an admin project is configured
   // (the middleware then treats every project as the admin project).
-  if (scope.kind === 'project' && adminProject !== null) {
+  if (scope.kind === 'project' && adminProject !== null && trust === null) {
     body.is_admin_project = scope.project.name === adminProject.name && scope.domain.name === adminProject.domainName;
   }
   const credential = token.applicationCredential;
@@ -142,7 +162,7 @@ export class Renderer {
   }
 
   role(r: Role): Json {
-    return { id: r.id, name: r.name, domain_id: r.domainId, description: r.description, options: {}, ...r.extra, links: this.link(`roles/${r.id}`) };
+    return { ...renderRoleWhole(r), links: this.link(`roles/${r.id}`) };
   }
 
   registeredLimit(l: RegisteredLimit): Json {

@@ -22,7 +22,8 @@ export type ScopeRequest =
   | { kind: 'unscoped' }
   | { kind: 'project'; ref: NamedRef }
   | { kind: 'domain'; ref: { id: string } | { name: string } }
-  | { kind: 'system' };
+  | { kind: 'system' }
+  | { kind: 'trust'; id: string };
 
 export interface PasswordRequest {
   user: NamedRef;
@@ -96,7 +97,9 @@ function readScope(raw: unknown): ScopeRequest {
   if ('project' in scope) return { kind: 'project', ref: namedRef(scope.project, 'scope/project', 'project') };
   if ('domain' in scope) return { kind: 'domain', ref: idOrName(scope.domain, 'scope/domain') };
   if ('OS-TRUST:trust' in scope) {
-    throw new ValidationError(`Trust scoped tokens are not supported by this server.${CLIENT_ERROR}`);
+    const id = optionalString(object(scope['OS-TRUST:trust'], 'scope/OS-TRUST:trust'), 'id', 'scope/OS-TRUST:trust');
+    if (id === undefined || id === '') throw expecting('trust_id', 'trust');
+    return { kind: 'trust', id };
   }
   throw invalidField('scope', `unknown scope ${JSON.stringify(keys[0])}`);
 }

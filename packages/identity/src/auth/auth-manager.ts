@@ -8,6 +8,8 @@ import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { OAuth1Manager } from '../oauth1/oauth1-manager.ts';
 import type { SignedRequest } from '../oauth1/signature.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
+import type { TrustManager } from '../trust/trust-manager.ts';
+import type { Trust } from '../storage/types.ts';
 import type { TokenProvider, TokenScope, ValidatedToken } from '../token/token-provider.ts';
 import type { AuthRequest, NamedRef, ScopeRequest } from './auth-body.ts';
 
@@ -20,6 +22,7 @@ export interface AuthManagerDeps {
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
   oauth1: OAuth1Manager;
+  trusts: TrustManager;
   tokens: TokenProvider;
 }
 
@@ -66,14 +69,35 @@ export class AuthManager {
     if (results.some((r) => r.user.id !== first.user.id)) throw new UnauthorizedError();
     const token = results.find((r) => r.source !== undefined);
     const methods = [...new Set(results.flatMap((r) => r.methods))];
-    const scope = await this.#scope(request.scope, first.user, token?.source);
-    return this.#deps.tokens.issue({
+    const trust = request.scope.kind === 'trust' ? await this.#trust(request.scope.id) : undefined;
+    const scope = trust === undefined ? await this.#scope(request.scope, first.user, token?.source) : await this.#trustScope(trust);
+    const issued = await this.#deps.tokens.issue({
       user: first.user,
       methods,
       scope,
       ...(token?.expiresAt !== undefined ? { expiresAt: token.expiresAt } : {}),
       ...(token?.parentAuditIds !== undefined ? { parentAuditIds: token.parentAuditIds } : {}),
+      ...(trust !== undefined ? { trust } : {}),
     });
+    // As Keystone: a use is taken only once the token is made.
+    if (trust !== undefined) await this.#deps.trusts.consumeUse(trust.id);
+    return issued;
+  }
+
+  /** A trust that is gone, expired or used up is a 401 here, as in Keystone. */
+  async #trust(id: string): Promise<Trust> {
+    try {
+      return await this.#deps.trusts.get(id);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new UnauthorizedError(undefined, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Trusts without a project cannot scope a token (Keystone fails to render one). */
+  async #trustScope(trust: Trust): Promise<TokenScope> {
+    if (trust.projectId === null) throw new UnauthorizedError();
+    return this.#projectScope({ id: trust.projectId });
   }
 
   #findUser(ref: NamedRef): Promise<User | null> {
@@ -111,6 +135,9 @@ export class AuthManager {
     }
     if (source.accessToken !== null) {
       throw ForbiddenError.forAction('Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead');
+    }
+    if (source.trust !== null) {
+      throw ForbiddenError.forAction('Using trust-scoped token to create another token. Create a new trust-scoped token instead');
     }
     const rescoping = scope.kind !== 'none';
     if (rescoping && source.scope.kind !== 'unscoped') {
@@ -180,6 +207,8 @@ export class AuthManager {
         return this.#projectScope(request.ref);
       case 'domain':
         return this.#domainScope(request.ref);
+      case 'trust':
+        throw new TypeError('a trust scope is resolved by #trustScope');
       case 'none':
         if (source !== undefined) return source.scope;
         return this.#defaultScope(user);

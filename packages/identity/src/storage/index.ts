@@ -14,6 +14,7 @@ import { SqlFederationDriver } from './drivers/federation.ts';
 import { SqlCredentialDriver } from './drivers/credential.ts';
 import { SqlEndpointFilterDriver } from './drivers/endpoint-filter.ts';
 import { SqlEndpointPolicyDriver } from './drivers/endpoint-policy.ts';
+import { SqlTrustDriver } from './drivers/trust.ts';
 import type { DriverContext } from './drivers/shared.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -49,6 +50,7 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     oauth1: new SqlOAuth1Driver(ctx),
     endpointFilter: new SqlEndpointFilterDriver(ctx),
     endpointPolicy: new SqlEndpointPolicyDriver(ctx),
+    trust: new SqlTrustDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -268,6 +268,24 @@ export interface PolicyAssociationTable {
   region_id: string | null;
 }
 
+export interface TrustTable {
+  id: string;
+  trustor_user_id: string;
+  trustee_user_id: string;
+  project_id: string | null;
+  impersonation: BoolColumn;
+  expires_at: number | null;
+  remaining_uses: number | null;
+  redelegated_trust_id: string | null;
+  redelegation_count: number | null;
+  extra: string;
+}
+
+export interface TrustRoleTable {
+  trust_id: string;
+  role_id: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -300,6 +318,8 @@ export interface Database {
   endpoint_group: EndpointGroupTable;
   project_endpoint_group: ProjectEndpointGroupTable;
   policy_association: PolicyAssociationTable;
+  trust: TrustTable;
+  trust_role: TrustRoleTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

@@ -538,6 +538,42 @@ export interface OAuth1Driver {
   deleteAccessToken(id: string): Promise<void>;
 }
 
+/** One user (trustor) delegating roles on a project to another (trustee); Keystone's trust. */
+export interface Trust {
+  id: string;
+  trustorUserId: string;
+  trusteeUserId: string;
+  projectId: string | null;
+  /** The trustee's tokens name the trustor as their user. */
+  impersonation: boolean;
+  /** Epoch seconds (with microseconds), or null when it never expires. */
+  expiresAt: number | null;
+  /** Tokens it can still issue, or null for no limit. */
+  remainingUses: number | null;
+  /** The trust this one was redelegated from. */
+  redelegatedTrustId: string | null;
+  /** How many more times it may be redelegated (0: never). */
+  redelegationCount: number;
+  roleIds: string[];
+  extra: Record<string, unknown>;
+}
+
+export interface TrustDriver {
+  /** ConflictError when the same trustor, trustee, project, impersonation and expiry exist. */
+  createTrust(trust: Trust): Promise<Trust>;
+  /** The stored trust, used up or expired or not (NotFoundError when absent). */
+  getTrust(id: string): Promise<Trust>;
+  listTrusts(filter?: { trustorUserId?: string; trusteeUserId?: string; redelegatedTrustId?: string }): Promise<Trust[]>;
+  /**
+   * Takes one use of a trust with limited uses (nothing for an unlimited one); false when
+   * none is left or another node took the last one first.
+   */
+  consumeTrustUse(id: string): Promise<boolean>;
+  deleteTrust(id: string): Promise<void>;
+  deleteTrustsForUser(userId: string): Promise<void>;
+  deleteTrustsForProject(projectId: string): Promise<void>;
+}
+
 /** One storage backend (SQLite or PostgreSQL), all drivers sharing its connection. */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
@@ -554,6 +590,7 @@ export interface Storage {
   readonly oauth1: OAuth1Driver;
   readonly endpointFilter: EndpointFilterDriver;
   readonly endpointPolicy: EndpointPolicyDriver;
+  readonly trust: TrustDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -5,13 +5,14 @@
 import { LRUCache } from 'lru-cache';
 import { TokenInvalidError, isWithinWindow, newAuditId } from '@baton/tokens';
 import type { ParsedToken, TokenFormatter, TokenPayload } from '@baton/tokens';
-import type { AccessToken, ApplicationCredential, Domain, Project, Role, User } from '../storage/types.ts';
-import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import type { AccessToken, ApplicationCredential, Domain, Project, Role, Trust, User } from '../storage/types.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { AssignmentManager } from '../assignment/assignment-manager.ts';
 import type { IdentityManager } from '../identity/identity-manager.ts';
 import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { ApplicationCredentialManager } from '../application-credential/application-credential-manager.ts';
 import type { OAuth1Manager } from '../oauth1/oauth1-manager.ts';
+import type { TrustManager } from '../trust/trust-manager.ts';
 import type { RevocableToken, RevocationEvents, RevocationManager } from './revocation-manager.ts';
 import type { CacheRegion, IdentityCache } from '../cache.ts';
 
@@ -35,6 +36,15 @@ export interface ValidatedToken {
   applicationCredential: ApplicationCredential | null;
   /** The OS-OAUTH1 access token an oauth1 token was got with. */
   accessToken: AccessToken | null;
+  /** The trust of a trust-scoped token (its scope is the trust's project; `user` is the trustee). */
+  trust: TokenTrust | null;
+}
+
+/** A trust-scoped token's trust and its trustor, whom an impersonating token names as its user. */
+export interface TokenTrust {
+  trust: Trust;
+  trustor: User;
+  trustorDomain: Domain;
 }
 
 export interface IssueRequest {
@@ -47,6 +57,8 @@ export interface IssueRequest {
   parentAuditIds?: readonly string[];
   applicationCredential?: ApplicationCredential;
   accessToken?: AccessToken;
+  /** A trust-scoped token: `user` is the trustee and `scope` the trust's project. */
+  trust?: Trust;
 }
 
 export interface TokenProviderOptions {
@@ -65,6 +77,7 @@ export interface TokenProviderDeps {
   assignment: AssignmentManager;
   applicationCredentials: ApplicationCredentialManager;
   oauth1: OAuth1Manager;
+  trusts: TrustManager;
   revocations: RevocationManager;
   /**
    * [token], [role], [identity] and [resource] caching: minted tokens, effective roles, and the
@@ -119,6 +132,9 @@ export class TokenCheck {
     const window = options.allowExpired ? this.#support.allowExpiredWindow : 0;
     if (!isWithinWindow(parsed.payload.expiresAt, Date.now() / 1000, window)) throw new NotFoundError(FAILED);
     const token = await this.#support.mint(tokenId.trim(), parsed);
+    // A minted token may be remembered past its trust's expiry, which no write announces.
+    const trust = token.trust?.trust;
+    if (trust?.expiresAt != null && Date.now() / 1000 > trust.expiresAt) throw NotFoundError.entity('trust', trust.id);
     if (await this.#isRevoked(revocable(token))) throw new NotFoundError(FAILED);
     return token;
   }
@@ -186,7 +202,12 @@ export class TokenProvider {
     if (credential?.expiresAt != null) expiresAt = Math.min(expiresAt, credential.expiresAt);
     const auditIds = [newAuditId(), ...(request.parentAuditIds?.slice(-1) ?? [])];
     const delegation = credential ?? request.accessToken ?? null;
-    const roles = await this.#roles(request.user, request.scope, delegation);
+    const trust = request.trust === undefined ? null : await this.#tokenTrust(request.user, request.trust);
+    // Keystone refuses the trust's token with 403 when the trustor lost a delegated role.
+    const roles =
+      trust !== null
+        ? ((await this.#trustRoles(trust.trust)) ?? forbid('Trustee has no delegated roles.'))
+        : await this.#roles(request.user, request.scope, delegation);
     if (request.scope.kind !== 'unscoped' && roles.length === 0) throw new UnauthorizedError();
     const payload = toPayload(request, expiresAt, auditIds);
     const { tokenId, issuedAt } = this.#deps.formatter.create(payload, { now });
@@ -203,6 +224,7 @@ export class TokenProvider {
       roles,
       applicationCredential: credential ?? null,
       accessToken: request.accessToken ?? null,
+      trust,
     };
   }
 
@@ -256,7 +278,9 @@ export class TokenProvider {
         : null;
     // A deleted access token (or its consumer) ends the tokens got with it.
     const accessToken = payload.kind === 'oauth1' ? await oauth1.getAccessToken(payload.accessTokenId) : null;
-    const roles = await this.#roles(user, scope, credential ?? accessToken);
+    const trust = payload.kind === 'trust' ? await this.#tokenTrust(user, await this.#deps.trusts.get(payload.trustId)) : null;
+    const roles =
+      trust !== null ? ((await this.#trustRoles(trust.trust)) ?? notFound()) : await this.#roles(user, scope, credential ?? accessToken);
     if (scope.kind !== 'unscoped' && roles.length === 0) throw new NotFoundError(FAILED);
     return {
       id,
@@ -270,13 +294,40 @@ export class TokenProvider {
       roles,
       applicationCredential: credential,
       accessToken,
+      trust,
     };
+  }
+
+  /** The trustor behind a trust-scoped token; the token's user must be the trustee. */
+  async #tokenTrust(user: User, trust: Trust): Promise<TokenTrust> {
+    if (user.id !== trust.trusteeUserId) throw new ForbiddenError('User is not a trustee.');
+    const trustor = await this.#users.get(trust.trustorUserId, () => this.#deps.identity.getUser(trust.trustorUserId));
+    const trustorDomain = await this.#domain(trustor.domainId);
+    // Keystone revokes the trust's tokens when the trustor is disabled (a user event matches the trustor).
+    if (!trustor.enabled || !trustorDomain.enabled) throw new NotFoundError(FAILED);
+    return { trust, trustor, trustorDomain };
+  }
+
+  /**
+   * The trust's roles and those they imply, each still held by the (original) trustor on the
+   * project, without domain roles; null when the trustor lost one (the trust is void then).
+   */
+  async #trustRoles(trust: Trust): Promise<Role[] | null> {
+    const { assignment, resource, trusts } = this.#deps;
+    const original = (await trusts.pedigree(trust)).at(-1) as Trust;
+    if (trust.projectId === null) return null;
+    const held = new Set(await assignment.roleIdsOnProject(original.trustorUserId, await resource.getProject(trust.projectId)));
+    const delegated = await assignment.expandImplied(trust.roleIds);
+    if (delegated.some((id) => !held.has(id))) return null;
+    const roles = await Promise.all(delegated.map((id) => assignment.getRole(id)));
+    return roles.filter((role) => role.domainId === null);
   }
 
   async #scope(payload: TokenPayload): Promise<TokenScope> {
     switch (payload.kind) {
       case 'project':
       case 'oauth1':
+      case 'trust':
       case 'application_credential': {
         const project = await this.#project(payload.projectId);
         if (!project.enabled) {
@@ -342,6 +393,13 @@ export class TokenProvider {
 
 /** What role computation needs of an application credential or an OAuth1 access token. */
 type Delegation = Pick<ApplicationCredential | AccessToken, 'id' | 'roleIds'>;
+function forbid(message: string): never {
+  throw new ForbiddenError(message);
+}
+
+function notFound(): never {
+  throw new NotFoundError(FAILED);
+}
 
 function revocable(token: ValidatedToken): RevocableToken {
   const { scope } = token;
@@ -358,6 +416,9 @@ function revocable(token: ValidatedToken): RevocableToken {
 function toPayload(request: IssueRequest, expiresAt: number, auditIds: string[]): TokenPayload {
   const base = { userId: request.user.id, methods: request.methods, expiresAt, auditIds };
   const { scope } = request;
+  if (request.trust !== undefined && scope.kind === 'project') {
+    return { kind: 'trust', ...base, projectId: scope.project.id, trustId: request.trust.id };
+  }
   if (request.applicationCredential !== undefined && scope.kind === 'project') {
     return {
       kind: 'application_credential',

@@ -416,11 +416,56 @@ const CASES: Case[] = [
     expect: [404, 404, 404, 403, 403, 403, 404, 403, 403, 403],
     run: async (w, p) => call(w, p, 'GET', `/v3/endpoints/${await anEndpoint(w)}/OS-ENDPOINT-POLICY/policy`),
   },
+  // trusts
+  { area: 'trusts', what: 'GET /v3/OS-TRUST/trusts', expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403], run: (w, p) => call(w, p, 'GET', '/v3/OS-TRUST/trusts') },
+  {
+    area: 'trusts',
+    what: 'POST a trust of its own to the victim',
+    // Only project-scoped tokens create trusts; a user without roles has none to delegate (404 role).
+    expect: [403, 403, 403, 403, 403, 403, 201, 201, 201, 404],
+    run: (w, p) =>
+      call(w, p, 'POST', '/v3/OS-TRUST/trusts', {
+        trust: { trustor_user_id: w.userIds[p], trustee_user_id: w.victimId, project_id: w.domProjectId, impersonation: false, roles: [{ name: 'reader' }] },
+      }),
+  },
+  {
+    area: 'trusts',
+    what: 'GET a trust of the admin to the victim',
+    expect: [200, 200, 200, 403, 403, 403, 200, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'GET', `/v3/OS-TRUST/trusts/${await adminTrust(w)}`),
+  },
+  {
+    area: 'trusts',
+    what: 'DELETE a trust of the admin to the victim',
+    expect: [204, 403, 403, 403, 403, 403, 204, 403, 403, 403],
+    run: async (w, p) => call(w, p, 'DELETE', `/v3/OS-TRUST/trusts/${await adminTrust(w)}`),
+  },
 ];
 
 /** The id of one of the bootstrap's endpoints. */
 async function anEndpoint(w: World): Promise<string> {
   return (JSON.parse((await call(w, 'sysReader', 'GET', '/v3/endpoints')).body) as { endpoints: { id: string }[] }).endpoints[0]?.id ?? '';
+}
+
+/** The cloud admin's token and user id, once per target: each row asks for a new trust. */
+const admins = new WeakMap<Target, Promise<{ admin: string; adminId: string }>>();
+
+/** A new trust from the cloud admin to the victim on the admin project, made by the admin. */
+async function adminTrust(w: World): Promise<string> {
+  let pending = admins.get(w.target);
+  if (pending === undefined) {
+    pending = w.target.adminToken().then(async (admin) => {
+      const users = await w.target.send('GET', '/v3/users?name=admin&domain_id=default', { 'x-auth-token': admin });
+      return { admin, adminId: JSON.parse(users.body).users[0].id as string };
+    });
+    admins.set(w.target, pending);
+  }
+  const { admin, adminId } = await pending;
+  const created = await w.target.send('POST', '/v3/OS-TRUST/trusts', { 'x-auth-token': admin }, {
+    trust: { trustor_user_id: adminId, trustee_user_id: w.victimId, project_id: w.adminProjectId, impersonation: false, roles: [{ name: 'reader' }] },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  return JSON.parse(created.body).trust.id as string;
 }
 
 /** Each case as each persona, in order: "what as persona" → status (and the start of the body). */

@@ -15,6 +15,7 @@ import { unifiedLimitConformance } from './conformance/unified-limit.ts';
 import { federationConformance } from './conformance/federation.ts';
 import { credentialConformance } from './conformance/credential.ts';
 import { endpointFilterConformance } from './conformance/endpoint-filter.ts';
+import { trustConformance } from './conformance/trust.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -75,5 +76,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     federationConformance(get);
     credentialConformance(get);
     endpointFilterConformance(get);
+    trustConformance(get);
   });
 }

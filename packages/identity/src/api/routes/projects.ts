@@ -113,6 +113,7 @@ export function projectRoutes(context: ApiContext) {
         await assignment.deleteAssignmentsFor({ targetId: id });
         await context.service.limits.deleteLimitsForProject(id);
         await context.service.credentials.deleteForProject(id);
+        await context.service.trusts.deleteForProject(id);
       },
     });
 

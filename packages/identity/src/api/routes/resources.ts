@@ -17,6 +17,7 @@ import { credentialRoutes } from './credentials.ts';
 import { ec2CredentialRoutes } from './ec2-credentials.ts';
 import { endpointFilterRoutes } from './endpoint-filter.ts';
 import { endpointPolicyRoutes } from './endpoint-policy.ts';
+import { trustRoutes } from './trusts.ts';
 
 export function resourceRoutes(context: ApiContext) {
   return async function resources(app: FastifyInstance): Promise<void> {
@@ -36,5 +37,6 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(oauth1Routes(context));
     await app.register(endpointFilterRoutes(context));
     await app.register(endpointPolicyRoutes(context));
+    await app.register(trustRoutes(context));
   };
 }

@@ -343,3 +343,19 @@ export const endpointGroupSchemas = {
   create: { ...endpointGroup, required: ['name', 'filters'] } as typeof endpointGroup,
   update: Type.Partial(endpointGroup, { minProperties: 1 }),
 };
+// Trustor and trustee ids may be LDAP identifiers, hence not idString (Keystone's external_id_string).
+const externalId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** POST /v3/OS-TRUST/trusts's `trust` (keystone/trust/schema.py trust_create). */
+export const trustSchema = Type.Object({
+  trustor_user_id: externalId,
+  trustee_user_id: externalId,
+  impersonation: boolean,
+  project_id: Type.Optional(nullableId),
+  // Keystone sets no maximum; its database would fail on a count beyond its integer column.
+  remaining_uses: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 2147483647 })),
+  expires_at: Type.Optional(nullOrString),
+  allow_redelegation: Type.Optional(Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] })),
+  redelegation_count: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 })),
+  roles: Type.Optional(Type.Array(roleRef)),
+});

@@ -67,6 +67,7 @@ export function userRoutes(context: ApiContext) {
         await assignment.deleteAssignmentsFor({ actorId: id });
         await applicationCredentials.deleteForUser(id);
         await context.service.credentials.deleteForUser(id);
+        await context.service.trusts.deleteForUser(id);
       },
     });
 

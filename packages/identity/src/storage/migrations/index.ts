@@ -10,6 +10,7 @@ import { federationMigration } from './0008-federation.ts';
 import { credentialsMigration } from './0006-credentials.ts';
 import { oauth1Migration } from './0010-oauth1.ts';
 import { endpointFilterMigration } from './0007-endpoint-filter.ts';
+import { trustsMigration } from './0005-trusts.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -21,5 +22,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0006-credentials': credentialsMigration(),
     '0010-oauth1': oauth1Migration(),
     '0007-endpoint-filter': endpointFilterMigration(),
+    '0005-trusts': trustsMigration(),
   };
 }
