@@ -244,6 +244,8 @@ export class IdentityCache {
       revoke: observeDriver(storage.revoke, bump),
       unifiedLimit: observeDriver(storage.unifiedLimit, bump),
       policy: observeDriver(storage.policy, bump),
+      domainConfig: observeDriver(storage.domainConfig, bump),
+      accessRule: observeDriver(storage.accessRule, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

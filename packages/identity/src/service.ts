@@ -16,6 +16,7 @@ import { IdentityCache, type AreaCaching, type CacheOptions } from './cache.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { PolicyBlobManager } from './policy-blob/policy-blob-manager.ts';
 import { UnifiedLimitManager, enforcementModel, type EnforcementModelName } from './limit/unified-limit-manager.ts';
+import { DomainConfigManager } from './resource/domain-config-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -84,6 +85,8 @@ export class IdentityService {
   readonly policy: Policy;
   /** [cache]: every write through `storage` invalidates it. */
   readonly cache: IdentityCache;
+  /** /v3/domains/{domain_id}/config: stored and answered; Baton's SQL identity driver does not read it. */
+  readonly domainConfigs: DomainConfigManager;
 
   private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache) {
     this.config = config;
@@ -123,7 +126,7 @@ export class IdentityService {
     this.catalog = new CatalogManager(storage.catalog, this.cache.region('catalog', 1));
     this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
-    this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
+    this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, storage.accessRule, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -143,6 +146,10 @@ export class IdentityService {
       },
       { expiration: config.token.expiration, allowExpiredWindow: config.token.allow_expired_window },
     );
+    this.domainConfigs = new DomainConfigManager(storage.domainConfig, {
+      defaultDomainId: config.identity.default_domain_id,
+      securityCompliance: config.security_compliance,
+    });
     this.auth = new AuthManager(
       {
         identity: this.identity,

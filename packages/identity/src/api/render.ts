@@ -2,6 +2,7 @@
 // resource's wrap_member/wrap_collection).
 import { formatKeystoneTime } from '@baton/tokens';
 import type {
+  AccessRule,
   ApplicationCredential,
   Domain,
   Endpoint,
@@ -72,6 +73,11 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
   }
   if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
   return { token: body };
+}
+
+/** An access rule as Keystone shows it, without its user. */
+function accessRuleFields(r: AccessRule): Json {
+  return { id: r.id, service: r.service, path: r.path, method: r.method };
 }
 
 /** Renders entities with their `links.self`, given the API's base URL (…/v3). */
@@ -196,7 +202,12 @@ export class Renderer {
       unrestricted: c.unrestricted,
       roles: roles.map(renderRoleRef),
       system: null,
+      ...(c.accessRules === undefined ? {} : { access_rules: c.accessRules.map(accessRuleFields) }),
       links: this.link(`application_credentials/${c.id}`),
     };
+  }
+
+  accessRule(r: AccessRule): Json {
+    return { ...accessRuleFields(r), links: this.link(`access_rules/${r.id}`) };
   }
 }

@@ -10,6 +10,8 @@ import { SqlPolicyDriver } from './drivers/policy.ts';
 import { SqlRevokeDriver } from './drivers/revoke.ts';
 import { SqlUnifiedLimitDriver } from './drivers/unified-limit.ts';
 import type { DriverContext } from './drivers/shared.ts';
+import { SqlDomainConfigDriver } from './drivers/domain-config.ts';
+import { SqlAccessRuleDriver } from './drivers/access-rule.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import type { Storage } from './types.ts';
@@ -39,6 +41,8 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     revoke: new SqlRevokeDriver(ctx),
     unifiedLimit: new SqlUnifiedLimitDriver(ctx),
     policy: new SqlPolicyDriver(ctx),
+    domainConfig: new SqlDomainConfigDriver(ctx),
+    accessRule: new SqlAccessRuleDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

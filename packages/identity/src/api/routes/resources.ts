@@ -12,6 +12,8 @@ import { projectRoutes } from './projects.ts';
 import { roleAssignmentRoutes } from './role-assignments.ts';
 import { roleRoutes } from './roles.ts';
 import { userRoutes } from './users.ts';
+import { domainConfigRoutes } from './domain-configs.ts';
+import { accessRuleRoutes } from './access-rules.ts';
 
 export function resourceRoutes(context: ApiContext) {
   return async function resources(app: FastifyInstance): Promise<void> {
@@ -26,5 +28,7 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(applicationCredentialRoutes(context));
     await app.register(limitRoutes(context));
     await app.register(policyRoutes(context));
+    await app.register(domainConfigRoutes(context));
+    await app.register(accessRuleRoutes(context));
   };
 }

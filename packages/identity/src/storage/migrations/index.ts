@@ -6,6 +6,7 @@ import { initialMigration } from './0001-initial.ts';
 import { lockoutMigration } from './0002-lockout.ts';
 import { passwordHistoryMigration } from './0003-password-history.ts';
 import { limitsPoliciesConfigsMigration } from './0004-limits-policies-configs.ts';
+import { domainConfigsMigration } from './0009-domain-configs.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -13,5 +14,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0002-lockout': lockoutMigration(),
     '0003-password-history': passwordHistoryMigration(),
     '0004-limits-policies-configs': limitsPoliciesConfigsMigration(),
+    '0009-domain-configs': domainConfigsMigration(),
   };
 }
