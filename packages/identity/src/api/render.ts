@@ -69,7 +69,12 @@ export function renderToken(token: ValidatedToken, catalog: CatalogEntry[] | und
   }
   const credential = token.applicationCredential;
   if (credential !== null) {
-    body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
+    body.application_credential = {
+      id: credential.id,
+      name: credential.name,
+      restricted: !credential.unrestricted,
+      ...(credential.accessRules === undefined ? {} : { access_rules: credential.accessRules.map(accessRuleFields) }),
+    };
   }
   if (catalog !== undefined && scope.kind !== 'unscoped') body.catalog = catalog;
   return { token: body };

@@ -132,6 +132,31 @@ describe('access rules', () => {
     assertError(await admin('GET', `/v3/users/${identity.boot.userId}/access_rules/${id}`), 404, `Could not find Access Rule: ${id}.`);
   });
 
+  test('its tokens validate only for a validator that enforces rules, and never call identity itself', async () => {
+    const url = `/v3/users/${member.userId}/application_credentials`;
+    const credential = json(await member('POST', url, { application_credential: { name: 'ar-token', access_rules: [rule] } })).application_credential;
+    const issued = await identity.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id: credential.id, secret: credential.secret } } } },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    assert.deepEqual(json(issued).token.application_credential.access_rules, credential.access_rules);
+    const token = issued.headers['x-subject-token'] as string;
+    const validate = (support?: string) =>
+      identity.app.inject({
+        method: 'GET',
+        url: '/v3/auth/tokens',
+        headers: { 'x-auth-token': admin.token, 'x-subject-token': token, ...(support === undefined ? {} : { 'openstack-identity-access-rules': support }) },
+      });
+    assertError(await validate(), 404, 'Failed to validate token');
+    assertError(await validate('0.9'), 404, 'Failed to validate token');
+    const valid = await validate('1.0');
+    assert.equal(valid.statusCode, 200, valid.body);
+    assert.deepEqual(json(valid).token.application_credential.access_rules, credential.access_rules);
+    assert.equal((await callerWith(identity, token)('GET', `/v3/users/${member.userId}`)).statusCode, 401);
+  });
+
   test("deleting the user deletes their rules", async () => {
     const owner = await memberCaller(identity, 'ar-owner');
     const url = `/v3/users/${owner.userId}/application_credentials`;
