@@ -109,7 +109,7 @@ export class Renderer {
     return {
       id: p.id,
       name: p.name,
-      domain_id: p.domainId,
+      domain_id: p.isDomain ? null : p.domainId,
       description: p.description,
       enabled: p.enabled,
       parent_id: p.parentId,
