@@ -307,7 +307,8 @@ export interface CatalogDriver {
 export interface ApplicationCredentialDriver {
   /**
    * Each of `accessRules` is the user's rule with that id, else their rule with the same
-   * service, path and method, else a new rule of theirs with that id.
+   * service, path and method, else a new rule of theirs with that id; naming another user's
+   * rule id is a ValidationError.
    */
   createApplicationCredential(credential: ApplicationCredential): Promise<ApplicationCredential>;
   getApplicationCredential(id: string): Promise<ApplicationCredential>;

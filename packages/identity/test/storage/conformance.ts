@@ -12,6 +12,7 @@ import { policyConformance } from './conformance/policy.ts';
 import { resourceConformance } from './conformance/resource.ts';
 import { revokeConformance } from './conformance/revoke.ts';
 import { unifiedLimitConformance } from './conformance/unified-limit.ts';
+import { domainConfigConformance } from './conformance/domain-config.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -69,5 +70,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     revokeConformance(get);
     unifiedLimitConformance(get);
     policyConformance(get);
+    domainConfigConformance(get);
   });
 }

@@ -1,7 +1,7 @@
 // Application credential access rules (keystone/application_credential/backends/sql.py):
 // a user's rules, shared by their credentials that name them.
 import type { Selectable, Transaction } from 'kysely';
-import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { AccessRuleTable, Database } from '../schema.ts';
 import type { AccessRule, AccessRuleDriver } from '../types.ts';
 import type { DriverContext } from './shared.ts';
@@ -15,10 +15,13 @@ export function accessRuleFromRow(row: Selectable<AccessRuleTable>): AccessRule 
 
 /**
  * The user's rule with `rule.id`, else theirs with the same service, path and method, else
- * `rule` stored as a new one (see ApplicationCredentialDriver.createApplicationCredential).
+ * `rule` stored as a new one (see ApplicationCredentialDriver.createApplicationCredential);
+ * another user's rule id is a ValidationError.
  */
 export async function findOrStoreAccessRule(trx: Transaction<Database>, rule: AccessRule): Promise<string> {
-  const byId = await trx.selectFrom('access_rule').select('id').where('id', '=', rule.id).where('user_id', '=', rule.userId).executeTakeFirst();
+  const byId = await trx.selectFrom('access_rule').select(['id', 'user_id']).where('id', '=', rule.id).executeTakeFirst();
+  // Keystone would attach another user's rule here; Baton refuses to name it.
+  if (byId !== undefined && byId.user_id !== rule.userId) throw new ValidationError(`Could not find Access Rule: ${rule.id}.`);
   if (byId !== undefined) return byId.id;
   const same = await trx
     .selectFrom('access_rule')
