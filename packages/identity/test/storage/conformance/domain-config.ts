@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApplicationCredential, DomainConfigOption } from '../../../src/storage/index.ts';
 import { type GetStorage, newDomain, newId, notFound } from './helpers.ts';
+import { credential } from './application-credential.ts';
 
 const option = (group: string, name: string, value: unknown, sensitive = false): DomainConfigOption => ({ group, option: name, value, sensitive });
 
@@ -39,29 +40,19 @@ export function domainConfigConformance(get: GetStorage): void {
   });
 
   describe('AccessRuleDriver', () => {
-    const credential = (userId: string, accessRules: ApplicationCredential['accessRules']): ApplicationCredential => ({
-      id: newId(),
-      name: `cred-${newId()}`,
-      userId,
-      projectId: newId(),
-      description: '',
-      secretHash: '$2b$12$secret',
-      expiresAt: null,
-      unrestricted: false,
-      roleIds: [],
-      ...(accessRules === undefined ? {} : { accessRules }),
-    });
+    const withRules = (userId: string, accessRules: ApplicationCredential['accessRules']): ApplicationCredential =>
+      credential(userId, accessRules === undefined ? {} : { accessRules });
 
     it('credentials share a user\'s rules by id or by value; a rule in use is not deleted', async () => {
       const userId = newId();
       const rule = { id: newId(), userId, service: 'compute', path: '/servers', method: 'GET' };
-      const first = await get().applicationCredential.createApplicationCredential(credential(userId, [rule]));
+      const first = await get().applicationCredential.createApplicationCredential(withRules(userId, [rule]));
       assert.deepEqual(first.accessRules, [rule]);
-      const byValue = await get().applicationCredential.createApplicationCredential(credential(userId, [{ ...rule, id: newId() }]));
-      const byId = await get().applicationCredential.createApplicationCredential(credential(userId, [{ id: rule.id, userId, service: null, path: null, method: null }]));
+      const byValue = await get().applicationCredential.createApplicationCredential(withRules(userId, [{ ...rule, id: newId() }]));
+      const byId = await get().applicationCredential.createApplicationCredential(withRules(userId, [{ id: rule.id, userId, service: null, path: null, method: null }]));
       assert.deepEqual(byValue.accessRules, [rule]);
       assert.deepEqual(byId.accessRules, [rule]);
-      assert.equal((await get().applicationCredential.createApplicationCredential(credential(userId, undefined))).accessRules, undefined);
+      assert.equal((await get().applicationCredential.createApplicationCredential(withRules(userId, undefined))).accessRules, undefined);
       assert.deepEqual(await get().accessRule.listAccessRules(userId), [rule]);
       assert.deepEqual(await get().accessRule.listAccessRules(userId, { method: 'POST' }), []);
 
@@ -74,13 +65,13 @@ export function domainConfigConformance(get: GetStorage): void {
     it("another user's rule id is not reused, and a user's rules go with them", async () => {
       const owner = newId();
       const rule = { id: newId(), userId: owner, service: 'image', path: '/v2/images', method: 'GET' };
-      const mine = await get().applicationCredential.createApplicationCredential(credential(owner, [rule]));
+      const mine = await get().applicationCredential.createApplicationCredential(withRules(owner, [rule]));
       const other = newId();
-      await assert.rejects(get().applicationCredential.createApplicationCredential(credential(other, [{ ...rule, userId: other }])), {
+      await assert.rejects(get().applicationCredential.createApplicationCredential(withRules(other, [{ ...rule, userId: other }])), {
         code: 'ERR_IDENTITY_VALIDATION',
         message: `Could not find Access Rule: ${rule.id}.`,
       });
-      await get().applicationCredential.createApplicationCredential(credential(other, [{ ...rule, id: newId(), userId: other }]));
+      await get().applicationCredential.createApplicationCredential(withRules(other, [{ ...rule, id: newId(), userId: other }]));
       await get().accessRule.deleteAccessRulesForUser(owner);
       assert.deepEqual(await get().accessRule.listAccessRules(owner), []);
       assert.equal((await get().applicationCredential.getApplicationCredential(mine.id)).accessRules, undefined);
