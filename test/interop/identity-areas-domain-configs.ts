@@ -26,36 +26,28 @@ export const domainConfigsSequence: Sequence = async (api) => {
   await api.call('no config yet', 'GET', config);
   const ldap = { url: 'ldap://ldap.example.org', user_tree_dn: 'ou=Users,dc=example,dc=org', password: 'secret' };
   await api.call('create config', 'PUT', config, { config: { identity: { driver: 'ldap' }, ldap } });
-  await api.call('replace config', 'PUT', config, { config: { identity: { driver: 'ldap' }, ldap } });
   await api.call('get config', 'GET', config);
-  await api.call('get group', 'GET', `${config}/ldap`);
   await api.call('get option', 'GET', `${config}/ldap/url`);
   await api.call('get the password', 'GET', `${config}/ldap/password`);
   await api.call('unsupported group', 'PUT', config, { config: { token: { expiration: 10 } } });
-  await api.call('unsupported option', 'PATCH', config, { config: { ldap: { bogus: 1 } } });
   await api.call('no options', 'PUT', config, {});
   await api.call('update', 'PATCH', config, { config: { ldap: { suffix: 'dc=example,dc=org' } } });
   await api.call('update an option', 'PATCH', `${config}/ldap/url`, { config: { url: 'ldap://other' } });
   await api.call('update a missing option', 'PATCH', `${config}/ldap/user`, { config: { user: 'cn=admin' } });
-  await api.call('update another group', 'PATCH', `${config}/ldap`, { config: { identity: { driver: 'sql' } } });
   await api.call('delete an option', 'DELETE', `${config}/ldap/url`);
-  await api.call('delete it again', 'DELETE', `${config}/ldap/url`);
   await api.call('delete a group', 'DELETE', `${config}/identity`);
   await api.call('missing domain', 'PUT', `/domains/${'e'.repeat(32)}/config`, { config: { ldap } });
   await api.call('read as a project admin', 'GET', config, undefined, api.side.project);
   await api.call('defaults', 'GET', '/domains/config/default');
-  await api.call('group defaults', 'GET', '/domains/config/ldap/default');
   await api.call('option default', 'GET', '/domains/config/ldap/url/default');
   await api.call('password default', 'GET', '/domains/config/ldap/password/default');
   await api.call('password rules', 'GET', '/domains/default/config/security_compliance');
-  await api.call('password rules elsewhere', 'GET', `${config}/security_compliance`);
   await api.call('delete config', 'DELETE', config);
   await api.call('deleted config', 'GET', config);
 
   // A project acting as a domain.
   const acting = (await api.call('project as domain', 'POST', '/projects', { project: { name: api.unique('acting'), is_domain: true } })).body.project.id as string;
   await api.call('not a root', 'POST', '/projects', { project: { name: api.unique('child'), is_domain: true, domain_id: 'default' } });
-  await api.call('read it as a domain', 'GET', `/domains/${acting}`);
   await api.call('read it as a project', 'GET', `/projects/${acting}`);
   await api.call('still enabled', 'DELETE', `/projects/${acting}`);
 
@@ -65,7 +57,6 @@ export const domainConfigsSequence: Sequence = async (api) => {
   const globalRole = (await api.call('global role', 'POST', '/roles', { role: { name: api.unique('viewer'), description: 'views' } })).body.role.id as string;
   await api.call('global implies domain', 'PUT', `/roles/${globalRole}/implies/${domainRole}`);
   await api.call('domain implies global', 'PUT', `/roles/${domainRole}/implies/${globalRole}`);
-  await api.call('change its domain', 'PATCH', `/roles/${domainRole}`, { role: { domain_id: null } });
   const adminId = (await lookup(api, '/users?name=admin')).users[0].id as string;
   const adminProject = (await lookup(api, '/projects?name=admin')).projects[0].id as string;
   await api.call('grant outside its domain', 'PUT', `/projects/${adminProject}/users/${adminId}/roles/${domainRole}`);
@@ -85,10 +76,8 @@ export const domainConfigsSequence: Sequence = async (api) => {
   const second = await send(api, 'POST', credentials, ruled());
   await api.call('same rule reused', 'GET', `/users/${adminId}/access_rules`, undefined, api.side.project);
   await api.call('bad method', 'POST', credentials, { application_credential: { name: api.unique('bad'), access_rules: [{ ...rule, method: 'FETCH' }] } }, api.side.project);
-  await api.call('unknown member', 'POST', credentials, { application_credential: { name: api.unique('bad'), access_rules: [{ ...rule, verb: 'GET' }] } }, api.side.project);
   await api.call('list by service', 'GET', `/users/${adminId}/access_rules?service=compute`, undefined, api.side.project);
   await api.call('get rule', 'GET', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
-  await api.call('no token', 'GET', `/users/${adminId}/access_rules`, undefined, null);
   await api.call('delete a rule in use', 'DELETE', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
   for (const created of [first, second]) await send(api, 'DELETE', `${credentials}/${created.application_credential.id}`);
   await api.call('delete the rule', 'DELETE', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
