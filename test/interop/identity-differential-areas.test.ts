@@ -15,6 +15,7 @@ import { credentialsSequence } from './identity-areas-credentials.ts';
 import { oauth1Sequence } from './identity-areas-oauth1.ts';
 import { endpointFilterSequence, prepare } from './identity-areas-endpoint-filter.ts';
 import { trustsSequence } from './identity-areas-trusts.ts';
+import { domainConfigsSequence } from './identity-areas-domain-configs.ts';
 
 const CONFIG = ['[unified_limit]', 'enforcement_model = strict_two_level'];
 
@@ -210,6 +211,30 @@ describe('Keystone and Baton answer the same (unified limits, project tags, poli
       await openstack(side, side.admin, ['trust', 'delete', created.id as string], { json: false });
       const after = (await cli(side, ['trust', 'list'])) as Record<string, unknown>[];
       assert.equal(after.filter((t) => t.ID === created.id).length, 0, side.name);
+    }));
+  });
+
+  it('domain configs, projects acting as domains, domain-specific roles and access rules', async () => {
+    await differential(sides, domainConfigsSequence);
+  });
+
+  it('domain-specific and implied roles and access rules through the openstack CLI', async () => {
+    await Promise.all(sides.map(async (side) => {
+      const role = (await cli(side, ['role', 'create', '--domain', 'default', 'cli-domain-role'])) as Record<string, unknown>;
+      assert.equal(role.domain_id, 'default', side.name);
+      // The client finds roles among the global ones only, so its implications are between those.
+      const global = (await cli(side, ['role', 'create', 'cli-global-role'])) as Record<string, unknown>;
+      const implied = (await cli(side, ['implied', 'role', 'create', '--implied-role', 'reader', 'cli-global-role'])) as Record<string, unknown>;
+      assert.equal(implied.prior_role, global.id, side.name);
+
+      const rules = JSON.stringify([{ service: 'compute', path: '/v2.1/servers', method: 'GET' }]);
+      const credential = (await cli(side, ['application', 'credential', 'create', '--access-rules', rules, 'cli-ruled'])) as Record<string, unknown>;
+      const listed = (await cli(side, ['access', 'rule', 'list'])) as Record<string, unknown>[];
+      assert.deepEqual(listed.map((r) => [r.Service, r.Method, r.Path]), [['compute', 'GET', '/v2.1/servers']], side.name);
+      const shown = (await cli(side, ['access', 'rule', 'show', String(listed[0]?.ID)])) as Record<string, unknown>;
+      assert.equal(shown.path, '/v2.1/servers', side.name);
+      await openstack(side, side.admin, ['application', 'credential', 'delete', String(credential.id)], { json: false });
+      await openstack(side, side.admin, ['access', 'rule', 'delete', String(listed[0]?.ID)], { json: false });
     }));
   });
 });

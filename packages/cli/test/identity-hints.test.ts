@@ -21,7 +21,7 @@ describe('identity start-up hints', () => {
 
   it('db-sync says it created the schema, then that it is already up to date', async () => {
     // Every migration, in order, starting with the first.
-    assert.match((await baton('manage', 'db-sync', '--config', config)).stdout, /^db-sync: created the schema \((\d+) migrations? applied: 0001-initial(, \d{4}-[a-z-]+)*\)\n$/);
+    assert.match((await baton('manage', 'db-sync', '--config', config)).stdout, /^db-sync: created the schema \((\d+) migrations? applied: 0001-initial(, \d{4}-[a-z0-9-]+)*\)\n$/);
     assert.equal((await baton('manage', 'db-sync', '--config', config)).stdout, 'db-sync: the schema is already up to date\n');
   });
 

@@ -250,6 +250,8 @@ export class IdentityCache {
       endpointFilter: observeDriver(storage.endpointFilter, bump),
       endpointPolicy: observeDriver(storage.endpointPolicy, bump),
       trust: observeDriver(storage.trust, bump),
+      domainConfig: observeDriver(storage.domainConfig, bump),
+      accessRule: observeDriver(storage.accessRule, bump),
       migrate: () => storage.migrate(),
       close: () => storage.close(),
     };

@@ -58,6 +58,8 @@ const anyAdmin: Check = (c) => has(c, 'admin');
  */
 const cloudAdmin: Check = (c) => has(c, 'admin') && c.domainId === null;
 const systemReader: Check = (c) => c.system && has(c, 'reader');
+/** base.SYSTEM_ADMIN: `admin` on the system scope only. */
+const systemAdmin: Check = (c) => c.system && has(c, 'admin');
 const inDomain = (c: PolicyCredentials, domainId: string | null | undefined): boolean =>
   c.domainId !== null && known(domainId) && domainId === c.domainId;
 const domainReader: Check = (c, t) => has(c, 'reader') && inDomain(c, t.domainId);
@@ -307,6 +309,17 @@ const defaults: Record<string, RuleDefault> = {
   list_roles_for_trust: trustRead,
   get_role_for_trust: trustRead,
   delete_trust: { scopes: SP, rule: [cloudAdmin, trustor], deprecated: [anyAdmin, trustor] },
+  get_domain_config: adminOrSystemReader(),
+  get_domain_config_default: adminOrSystemReader(),
+  create_domain_config: adminOnly(SP),
+  update_domain_config: adminOnly(SP),
+  delete_domain_config: adminOnly(SP),
+  // The default domain's password_regex and its description, for clients to show.
+  get_security_compliance_domain_config: { scopes: SDP, rule: [anyone] },
+  // No deprecated rules: a project admin does not reach other users' access rules.
+  get_access_rule: { scopes: SP, rule: [systemReader, owner] },
+  list_access_rules: { scopes: SP, rule: [systemReader, owner] },
+  delete_access_rule: { scopes: SP, rule: [systemAdmin, owner] },
 };
 
 /** oslo.policy's reading of a token's scope: neither system nor domain counts as project. */

@@ -24,6 +24,7 @@ import { Ec2TokenAuthenticator } from './credential/ec2-tokens.ts';
 import { EndpointFilterManager } from './catalog/endpoint-filter-manager.ts';
 import { EndpointPolicyManager } from './endpoint-policy/endpoint-policy-manager.ts';
 import { TrustManager } from './trust/trust-manager.ts';
+import { DomainConfigManager } from './resource/domain-config-manager.ts';
 
 /** Keystone's default bcrypt cost when [identity] password_hash_rounds is unset. */
 const DEFAULT_BCRYPT_ROUNDS = 12;
@@ -122,6 +123,8 @@ export class IdentityService {
   readonly credentials: CredentialManager;
   /** POST /v3/ec2tokens: signed EC2/S3 requests to project tokens. */
   readonly ec2Tokens: Ec2TokenAuthenticator;
+  /** /v3/domains/{domain_id}/config: stored and answered; Baton's SQL identity driver does not read it. */
+  readonly domainConfigs: DomainConfigManager;
 
   private constructor(config: IdentityConfig, rawStorage: Storage, cache: IdentityCache, warn: (message: string) => void) {
     this.config = config;
@@ -170,7 +173,6 @@ export class IdentityService {
     this.policyBlobs = new PolicyBlobManager(storage.policy);
     this.endpointPolicy = new EndpointPolicyManager(storage.endpointPolicy, { catalog: this.catalog, policies: this.policyBlobs });
     this.limits = new UnifiedLimitManager(storage.unifiedLimit, { catalog: this.catalog, resource: this.resource }, model.name);
-    this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, rounds);
     this.federation = new FederationManager(storage.federation, this.resource, this.cache.region('federation', 1));
     this.credentials = new CredentialManager(
       storage.credential,
@@ -187,6 +189,7 @@ export class IdentityService {
       { identity: this.identity, resource: this.resource, assignment: this.assignment },
       { maxRedelegationCount: config.trust.max_redelegation_count },
     );
+    this.applicationCredentials = new ApplicationCredentialManager(storage.applicationCredential, storage.accessRule, rounds);
     const keys = (): Uint8Array[] => this.keys.loadKeys();
     const formatter = new TokenFormatter({
       keys,
@@ -208,6 +211,10 @@ export class IdentityService {
       },
       { expiration: config.token.expiration, allowExpiredWindow: config.token.allow_expired_window },
     );
+    this.domainConfigs = new DomainConfigManager(storage.domainConfig, {
+      defaultDomainId: config.identity.default_domain_id,
+      securityCompliance: config.security_compliance,
+    });
     this.auth = new AuthManager(
       {
         identity: this.identity,

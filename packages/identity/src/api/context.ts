@@ -1,7 +1,7 @@
 // What every route needs: the managers, the caller's validated token, policy, links.
 import type { FastifyRequest } from 'fastify';
 import type { IdentityService } from '../service.ts';
-import type { TokenCheck, ValidatedToken } from '../token/token-provider.ts';
+import { assertAccessRulesSupported, type TokenCheck, type ValidatedToken } from '../token/token-provider.ts';
 import type { PolicyCredentials, PolicyTarget } from '../policy.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import { Renderer } from './render.ts';
@@ -75,7 +75,10 @@ export class ApiContext {
     const tokenId = headerToken(request, 'x-auth-token');
     if (tokenId === null) throw new UnauthorizedError();
     try {
-      return await this.tokens(request).validate(tokenId, { allowExpired: false });
+      const token = await this.tokens(request).validate(tokenId, { allowExpired: false });
+      // Identity itself enforces no access rules, so such a token is never its caller.
+      assertAccessRulesSupported(token, null);
+      return token;
     } catch (error) {
       if (error instanceof NotFoundError) throw new UnauthorizedError(undefined, { cause: error });
       throw error;

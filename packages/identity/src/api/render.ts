@@ -2,6 +2,7 @@
 // resource's wrap_member/wrap_collection).
 import { formatKeystoneTime } from '@baton/tokens';
 import type {
+  AccessRule,
   ApplicationCredential,
   Domain,
   Endpoint,
@@ -95,7 +96,12 @@ export function renderToken(
   }
   const credential = token.applicationCredential;
   if (credential !== null) {
-    body.application_credential = { id: credential.id, name: credential.name, restricted: !credential.unrestricted };
+    body.application_credential = {
+      id: credential.id,
+      name: credential.name,
+      restricted: !credential.unrestricted,
+      ...(credential.accessRules === undefined ? {} : { access_rules: credential.accessRules.map(accessRuleFields) }),
+    };
   }
   if (token.accessToken !== null) {
     body['OS-OAUTH1'] = { access_token_id: token.accessToken.id, consumer_id: token.accessToken.consumerId };
@@ -104,6 +110,11 @@ export function renderToken(
   // Every token, scoped or not, with or without its catalog, lists the enabled service providers.
   if (serviceProviders.length > 0) body.service_providers = serviceProviders;
   return { token: body };
+}
+
+/** An access rule as Keystone shows it, without its user. */
+function accessRuleFields(r: AccessRule): Json {
+  return { id: r.id, service: r.service, path: r.path, method: r.method };
 }
 
 /** Renders entities with their `links.self`, given the API's base URL (…/v3). */
@@ -130,7 +141,7 @@ export class Renderer {
     return {
       id: p.id,
       name: p.name,
-      domain_id: p.domainId,
+      domain_id: p.isDomain ? null : p.domainId,
       description: p.description,
       enabled: p.enabled,
       parent_id: p.parentId,
@@ -228,11 +239,16 @@ export class Renderer {
       unrestricted: c.unrestricted,
       roles: roles.map(renderRoleRef),
       system: null,
+      ...(c.accessRules === undefined ? {} : { access_rules: c.accessRules.map(accessRuleFields) }),
       links: this.link(`application_credentials/${c.id}`),
     };
   }
 
   endpointGroup(g: EndpointGroup): Json {
     return { id: g.id, name: g.name, description: g.description, filters: g.filters, links: this.link(`OS-EP-FILTER/endpoint_groups/${g.id}`) };
+  }
+
+  accessRule(r: AccessRule): Json {
+    return { ...accessRuleFields(r), links: this.link(`access_rules/${r.id}`) };
   }
 }

@@ -2,7 +2,7 @@
 // some of their roles on one project to a secret that can authenticate on its own.
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
-import type { ApplicationCredential, ApplicationCredentialDriver, User } from '../storage/types.ts';
+import type { AccessRule, AccessRuleDriver, ApplicationCredential, ApplicationCredentialDriver, User } from '../storage/types.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { newId } from '../ids.ts';
 
@@ -15,14 +15,18 @@ export interface ApplicationCredentialInput {
   expiresAt?: number | null;
   unrestricted?: boolean;
   roleIds: string[];
+  /** Rules by id (an existing rule of the user's) or by service, path and method. */
+  accessRules?: { id?: string; service?: string; path?: string; method?: string }[];
 }
 
 export class ApplicationCredentialManager {
   readonly #driver: ApplicationCredentialDriver;
+  readonly #accessRules: AccessRuleDriver;
   readonly #rounds: number;
 
-  constructor(driver: ApplicationCredentialDriver, rounds: number) {
+  constructor(driver: ApplicationCredentialDriver, accessRules: AccessRuleDriver, rounds: number) {
     this.#driver = driver;
+    this.#accessRules = accessRules;
     this.#rounds = rounds;
   }
 
@@ -46,6 +50,17 @@ export class ApplicationCredentialManager {
       expiresAt: input.expiresAt ?? null,
       unrestricted: input.unrestricted ?? false,
       roleIds: input.roleIds,
+      ...(input.accessRules === undefined || input.accessRules.length === 0
+        ? {}
+        : {
+            accessRules: input.accessRules.map((r) => ({
+              id: r.id ?? newId(),
+              userId: input.userId,
+              service: r.service ?? null,
+              path: r.path ?? null,
+              method: r.method ?? null,
+            })),
+          }),
     });
     return { credential, secret };
   }
@@ -66,8 +81,23 @@ export class ApplicationCredentialManager {
     return this.#driver.deleteApplicationCredential(id);
   }
 
-  deleteForUser(userId: string): Promise<void> {
-    return this.#driver.deleteApplicationCredentialsForUser(userId);
+  /** A deleted user's credentials and access rules go with them. */
+  async deleteForUser(userId: string): Promise<void> {
+    await this.#driver.deleteApplicationCredentialsForUser(userId);
+    await this.#accessRules.deleteAccessRulesForUser(userId);
+  }
+
+  getAccessRule(id: string): Promise<AccessRule> {
+    return this.#accessRules.getAccessRule(id);
+  }
+
+  listAccessRules(userId: string, filter?: { service?: string; path?: string; method?: string }): Promise<AccessRule[]> {
+    return this.#accessRules.listAccessRules(userId, filter);
+  }
+
+  /** ForbiddenError while a credential uses it. */
+  deleteAccessRule(id: string): Promise<void> {
+    return this.#accessRules.deleteAccessRule(id);
   }
 
   /** Checks secret, expiry and the owner's state; failures are all the generic 401. */

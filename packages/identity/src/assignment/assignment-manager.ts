@@ -96,13 +96,18 @@ export class AssignmentManager {
   }
 
   async createImpliedRole(priorRoleId: string, impliedRoleId: string): Promise<ImpliedRole> {
-    await this.#driver.getRole(priorRoleId);
+    const prior = await this.#driver.getRole(priorRoleId);
     const implied = await this.#driver.getRole(impliedRoleId);
     if (priorRoleId === impliedRoleId) {
       throw new ValidationError('A role cannot imply itself.');
     }
+    // Keystone's InvalidImpliedRole, its grammar included.
     if (implied.name === 'admin') {
-      throw new ForbiddenError(`${impliedRoleId} cannot be an implied role.`);
+      throw new ForbiddenError(`${impliedRoleId} cannot be an implied roles.`);
+    }
+    // A domain-specific role only stands for global ones; a global role may not lead into a domain's.
+    if (prior.domainId === null && implied.domainId !== null) {
+      throw new ForbiddenError('Global role cannot imply a domain-specific role');
     }
     return this.#driver.createImpliedRole({ priorRoleId, impliedRoleId });
   }
@@ -115,12 +120,14 @@ export class AssignmentManager {
     return this.#driver.listImpliedRoles(priorRoleId);
   }
 
-  async #checkGrant(actor: GrantActor, target: GrantTarget, roleId: string): Promise<void> {
-    await this.#driver.getRole(roleId);
+  /** Role, actor and target must exist; answers the role and the project granted on, if one is. */
+  async #checkGrant(actor: GrantActor, target: GrantTarget, roleId: string): Promise<{ role: Role; project: Project | null }> {
+    const role = await this.#driver.getRole(roleId);
     if (actor.kind === 'user') await this.#identity.getUser(actor.id);
     else await this.#identity.getGroup(actor.id);
-    if (target.kind === 'project') await this.#resource.getProject(target.id);
+    const project = target.kind === 'project' ? await this.#resource.getProject(target.id) : null;
     if (target.kind === 'domain') await this.#resource.getDomain(target.id);
+    return { role, project };
   }
 
   #assignment(actor: GrantActor, target: GrantTarget, roleId: string, inherited: boolean): Assignment {
@@ -134,7 +141,11 @@ export class AssignmentManager {
   }
 
   async grant(actor: GrantActor, target: GrantTarget, roleId: string, inherited = false): Promise<void> {
-    await this.#checkGrant(actor, target, roleId);
+    const { role, project } = await this.#checkGrant(actor, target, roleId);
+    // A domain-specific role is granted only on its own domain's projects.
+    if (project !== null && role.domainId !== null && project.domainId !== role.domainId) {
+      throw new ForbiddenError(`Project ${project.id} must be in the same domain as the role ${roleId} being assigned.`);
+    }
     await this.#driver.createAssignment(this.#assignment(actor, target, roleId, inherited));
   }
 
@@ -183,6 +194,21 @@ export class AssignmentManager {
   }
 
   /**
+   * The roles of `rows` and all they imply, less the domain-specific ones: those only stand
+   * for the global roles they imply (Keystone's strip_domain_roles).
+   */
+  async #effectiveRoleIds(rows: readonly Assignment[]): Promise<string[]> {
+    const ids = await this.expandImplied(unique(rows.map((a) => a.roleId)));
+    if (ids.length === 0) return ids;
+    const global = await this.#globalRoleIds();
+    return ids.filter((id) => global.has(id));
+  }
+
+  async #globalRoleIds(): Promise<Set<string>> {
+    return new Set((await this.#driver.listRoles({ domainId: null })).map((r) => r.id));
+  }
+
+  /**
    * Roles the role implies, transitively, each with the role that implies it directly
    * (what Keystone reports as the prior role of an effective assignment).
    */
@@ -224,7 +250,7 @@ export class AssignmentManager {
       targetId: [...ancestors, project.domainId],
       inherited: true,
     });
-    return this.expandImplied(unique([...direct, ...inherited].map((a) => a.roleId)));
+    return this.#effectiveRoleIds([...direct, ...inherited]);
   }
 
   async roleIdsOnDomain(userId: string, domainId: string): Promise<string[]> {
@@ -234,7 +260,7 @@ export class AssignmentManager {
       targetId: domainId,
       inherited: false,
     });
-    return this.expandImplied(unique(rows.map((a) => a.roleId)));
+    return this.#effectiveRoleIds(rows);
   }
 
   async roleIdsOnSystem(userId: string): Promise<string[]> {
@@ -243,7 +269,7 @@ export class AssignmentManager {
       actorId: await this.#actorIds(userId),
       targetId: SYSTEM_TARGET,
     });
-    return this.expandImplied(unique(rows.map((a) => a.roleId)));
+    return this.#effectiveRoleIds(rows);
   }
 
   /** Projects where the user holds any role (GET /v3/auth/projects, /v3/users/{id}/projects). */
@@ -296,7 +322,9 @@ export class AssignmentManager {
         }
       }
     }
-    return out;
+    if (out.length === 0) return out;
+    const global = await this.#globalRoleIds();
+    return out.filter((a) => global.has(a.roleId));
   }
 
   async #inheritedTargets(row: EffectiveAssignment): Promise<EffectiveAssignment[]> {

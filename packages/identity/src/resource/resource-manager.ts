@@ -1,7 +1,7 @@
 // Domains and projects (keystone/resource/core.py): the checks Keystone makes above
 // the driver — enabled state, hierarchy, and the revocation a project delete implies.
 import type { Domain, Project, ResourceDriver, ListFilter } from '../storage/types.ts';
-import { ForbiddenError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError, findOrNull } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { RevocationManager } from '../token/revocation-manager.ts';
 
@@ -23,6 +23,14 @@ export interface ProjectInput {
   isDomain?: boolean;
   tags?: string[];
   extra?: Record<string, unknown>;
+}
+
+/**
+ * A domain seen as the project acting as it: its own domain (Keystone says none, and
+ * renders domain_id and parent_id as null), no parent, no tags.
+ */
+export function domainAsProject(domain: Domain): Project {
+  return { id: domain.id, name: domain.name, domainId: domain.id, parentId: null, description: domain.description, enabled: domain.enabled, isDomain: true, tags: [], extra: domain.extra };
 }
 
 export class ResourceManager {
@@ -101,6 +109,15 @@ export class ResourceManager {
 
   getProject(id: string): Promise<Project> {
     return this.#driver.getProject(id);
+  }
+
+  /** The project, else the domain with that id as the project acting as it (Keystone stores both as projects). */
+  async getProjectOrDomain(id: string): Promise<Project> {
+    const project = await findOrNull(() => this.#driver.getProject(id));
+    if (project !== null) return project;
+    const domain = await findOrNull(() => this.#driver.getDomain(id));
+    if (domain === null) throw NotFoundError.entity('project', id);
+    return domainAsProject(domain);
   }
 
   getProjectByName(name: string, domainId: string): Promise<Project> {

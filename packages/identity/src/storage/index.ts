@@ -16,6 +16,8 @@ import { SqlEndpointFilterDriver } from './drivers/endpoint-filter.ts';
 import { SqlEndpointPolicyDriver } from './drivers/endpoint-policy.ts';
 import { SqlTrustDriver } from './drivers/trust.ts';
 import type { DriverContext } from './drivers/shared.ts';
+import { SqlDomainConfigDriver } from './drivers/domain-config.ts';
+import { SqlAccessRuleDriver } from './drivers/access-rule.ts';
 import { identityMigrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import type { Storage } from './types.ts';
@@ -51,6 +53,8 @@ export async function createStorage(connection: string, opts: StorageOptions = {
     endpointFilter: new SqlEndpointFilterDriver(ctx),
     endpointPolicy: new SqlEndpointPolicyDriver(ctx),
     trust: new SqlTrustDriver(ctx),
+    domainConfig: new SqlDomainConfigDriver(ctx),
+    accessRule: new SqlAccessRuleDriver(ctx),
     migrate: () => migrateToLatest(opened, identityMigrations(opened.dialect), log),
     close: () => opened.close(),
   };

@@ -286,6 +286,28 @@ export interface TrustRoleTable {
   role_id: string;
 }
 
+export interface DomainConfigTable {
+  domain_id: string;
+  group: string;
+  option: string;
+  /** JSON text. */
+  value: string;
+  sensitive: BoolColumn;
+}
+
+export interface AccessRuleTable {
+  id: string;
+  user_id: string;
+  service: string | null;
+  path: string | null;
+  method: string | null;
+}
+
+export interface ApplicationCredentialAccessRuleTable {
+  application_credential_id: string;
+  access_rule_id: string;
+}
+
 export interface Database {
   domain: DomainTable;
   project: ProjectTable;
@@ -320,6 +342,9 @@ export interface Database {
   policy_association: PolicyAssociationTable;
   trust: TrustTable;
   trust_role: TrustRoleTable;
+  domain_config: DomainConfigTable;
+  access_rule: AccessRuleTable;
+  application_credential_access_rule: ApplicationCredentialAccessRuleTable;
 }
 
 /** Keystone's stand-in for a NULL domain in unique keys (resource/backends/base.py). */

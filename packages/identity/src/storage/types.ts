@@ -139,6 +139,8 @@ export interface ApplicationCredential {
   unrestricted: boolean;
   /** Role ids delegated by the credential (a subset of the user's roles on the project). */
   roleIds: string[];
+  /** The requests it may make (absent: any); each rule is its user's and may be shared by several credentials. */
+  accessRules?: AccessRule[];
 }
 
 /** A service's default limit on one resource, optionally per region (Keystone's registered_limit). */
@@ -174,6 +176,23 @@ export interface PolicyBlob {
   type: string;
   blob: string;
   extra: Record<string, unknown>;
+}
+
+/** One option of a domain's configuration; a sensitive one (the LDAP password) is never answered. */
+export interface DomainConfigOption {
+  group: string;
+  option: string;
+  value: unknown;
+  sensitive: boolean;
+}
+
+/** An application credential access rule: one service, path and method its credentials may call. */
+export interface AccessRule {
+  id: string;
+  userId: string;
+  service: string | null;
+  path: string | null;
+  method: string | null;
 }
 
 /** Equality filters of the limit lists; `regionId: null` matches limits without a region. */
@@ -286,6 +305,11 @@ export interface CatalogDriver {
 }
 
 export interface ApplicationCredentialDriver {
+  /**
+   * Each of `accessRules` is the user's rule with that id, else their rule with the same
+   * service, path and method, else a new rule of theirs with that id; naming another user's
+   * rule id is a ValidationError.
+   */
   createApplicationCredential(credential: ApplicationCredential): Promise<ApplicationCredential>;
   getApplicationCredential(id: string): Promise<ApplicationCredential>;
   getApplicationCredentialByName(name: string, userId: string): Promise<ApplicationCredential>;
@@ -452,6 +476,25 @@ export interface EndpointPolicyDriver {
   listPolicyAssociations(policyId: string): Promise<PolicyAssociation[]>;
 }
 
+export interface DomainConfigDriver {
+  /** The domain's options, narrowed to a group and an option when given, sensitive or not. */
+  listConfigOptions(domainId: string, filter?: { group?: string; option?: string; sensitive?: boolean }): Promise<DomainConfigOption[]>;
+  /** Replaces the domain's whole configuration with `options`. */
+  replaceConfigOptions(domainId: string, options: DomainConfigOption[]): Promise<void>;
+  /** Sets each option, replacing its earlier value. */
+  updateConfigOptions(domainId: string, options: DomainConfigOption[]): Promise<void>;
+  /** Removes the domain's options, or a group's, or one option. */
+  deleteConfigOptions(domainId: string, filter?: { group?: string; option?: string }): Promise<void>;
+}
+
+export interface AccessRuleDriver {
+  getAccessRule(id: string): Promise<AccessRule>;
+  listAccessRules(userId: string, filter?: { service?: string; path?: string; method?: string }): Promise<AccessRule[]>;
+  /** ForbiddenError while an application credential uses it. */
+  deleteAccessRule(id: string): Promise<void>;
+  deleteAccessRulesForUser(userId: string): Promise<void>;
+}
+
 export interface RevokeDriver {
   /** Inserts the event, then prunes events with revokedAt < pruneBefore (epoch seconds). */
   addEvent(event: RevocationEvent, pruneBefore: number): Promise<void>;
@@ -591,6 +634,8 @@ export interface Storage {
   readonly endpointFilter: EndpointFilterDriver;
   readonly endpointPolicy: EndpointPolicyDriver;
   readonly trust: TrustDriver;
+  readonly domainConfig: DomainConfigDriver;
+  readonly accessRule: AccessRuleDriver;
   /** Applies pending migrations (keystone-manage db_sync). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -112,6 +112,20 @@ interface CheckSupport {
  * oldest token's issue time on. Both reads happen while the request is handled, so they
  * are as live as reading them per token. Made by TokenProvider.check.
  */
+/** The lowest OpenStack-Identity-Access-Rules version that enforces access rules (keystonemiddleware's). */
+const ACCESS_RULES_MIN_VERSION = 1.0;
+
+/**
+ * A token of an application credential with access rules is valid only to a validator that
+ * says (OpenStack-Identity-Access-Rules: 1.0 or later) it enforces them, as in Keystone;
+ * `support` is that header, null when absent (Keystone's own callers never send it).
+ */
+export function assertAccessRulesSupported(token: ValidatedToken, support: string | null): void {
+  if (token.applicationCredential?.accessRules === undefined) return;
+  const version = support === null ? Number.NaN : Number.parseFloat(support);
+  if (!(version >= ACCESS_RULES_MIN_VERSION)) throw new NotFoundError(FAILED);
+}
+
 export class TokenCheck {
   readonly #support: CheckSupport;
   readonly #tokenIds: readonly (string | null)[];

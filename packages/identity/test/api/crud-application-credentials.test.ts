@@ -85,3 +85,83 @@ describe('application credentials', () => {
       'Application credentials can only be created with a project-scoped token.');
   });
 });
+
+describe('access rules', () => {
+  const rule = { service: 'compute', path: '/v2.1/servers', method: 'GET' };
+
+  test('a credential is created with rules, which the next credential reuses by value or by id', async () => {
+    const url = `/v3/users/${member.userId}/application_credentials`;
+    const first = await member('POST', url, { application_credential: { name: 'ar-one', access_rules: [rule] } });
+    assert.equal(first.statusCode, 201, first.body);
+    const [stored] = json(first).application_credential.access_rules as { id: string }[];
+    assert.deepEqual(json(first).application_credential.access_rules, [{ id: stored?.id, ...rule }]);
+    const second = json(await member('POST', url, { application_credential: { name: 'ar-two', access_rules: [rule] } }));
+    const third = json(await member('POST', url, { application_credential: { name: 'ar-three', access_rules: [{ id: stored?.id }] } }));
+    assert.deepEqual(second.application_credential.access_rules, [{ id: stored?.id, ...rule }]);
+    assert.deepEqual(third.application_credential.access_rules, [{ id: stored?.id, ...rule }]);
+    // A credential without rules says nothing about them.
+    const plain = json(await member('POST', url, { application_credential: { name: 'ar-none' } }));
+    assert.equal(plain.application_credential.access_rules, undefined);
+
+    const rules = `/v3/users/${member.userId}/access_rules`;
+    const listed = json(await member('GET', `${rules}?service=compute`));
+    assert.deepEqual(listed.access_rules, [{ id: stored?.id, ...rule, links: { self: `${BASE}/access_rules/${stored?.id}` } }]);
+    assert.equal(listed.links.self, `${BASE}/users/${member.userId}/access_rules?service=compute`);
+    assert.deepEqual(json(await member('GET', `${rules}?method=POST`)).access_rules, []);
+    assert.equal(json(await member('GET', `${rules}/${stored?.id}`)).access_rule.path, rule.path);
+
+    assertError(await member('DELETE', `${rules}/${stored?.id}`), 403, 'May not delete access rule in use');
+    for (const c of [json(first), second, third]) {
+      assert.equal((await member('DELETE', `${url}/${c.application_credential.id}`)).statusCode, 204);
+    }
+    assert.equal((await member('DELETE', `${rules}/${stored?.id}`)).statusCode, 204);
+    assertError(await member('GET', `${rules}/${stored?.id}`), 404, `Could not find Access Rule: ${stored?.id}.`);
+  });
+
+  test("rules are checked by schema, and only their owner (or a system reader) reads them", async () => {
+    const url = `/v3/users/${member.userId}/application_credentials`;
+    const bad = await member('POST', url, { application_credential: { name: 'ar-bad', access_rules: [{ ...rule, method: 'FETCH' }] } });
+    assert.equal(bad.statusCode, 400, bad.body);
+    const extra = await member('POST', url, { application_credential: { name: 'ar-extra', access_rules: [{ ...rule, verb: 'GET' }] } });
+    assert.equal(extra.statusCode, 400, extra.body);
+    const id = json(await member('POST', url, { application_credential: { name: 'ar-own', access_rules: [rule] } })).application_credential.access_rules[0].id as string;
+    // A project admin is not the owner, and access rules have no deprecated admin rule.
+    assertError(await admin('GET', `/v3/users/${member.userId}/access_rules`), 403, forbidden('list_access_rules'));
+    assertError(await admin('DELETE', `/v3/users/${member.userId}/access_rules/${id}`), 403, forbidden('delete_access_rule'));
+    // Another user's rule id under one's own user is not found.
+    assertError(await admin('GET', `/v3/users/${identity.boot.userId}/access_rules/${id}`), 404, `Could not find Access Rule: ${id}.`);
+  });
+
+  test('its tokens validate only for a validator that enforces rules, and never call identity itself', async () => {
+    const url = `/v3/users/${member.userId}/application_credentials`;
+    const credential = json(await member('POST', url, { application_credential: { name: 'ar-token', access_rules: [rule] } })).application_credential;
+    const issued = await identity.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id: credential.id, secret: credential.secret } } } },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    assert.deepEqual(json(issued).token.application_credential.access_rules, credential.access_rules);
+    const token = issued.headers['x-subject-token'] as string;
+    const validate = (support?: string) =>
+      identity.app.inject({
+        method: 'GET',
+        url: '/v3/auth/tokens',
+        headers: { 'x-auth-token': admin.token, 'x-subject-token': token, ...(support === undefined ? {} : { 'openstack-identity-access-rules': support }) },
+      });
+    assertError(await validate(), 404, 'Failed to validate token');
+    assertError(await validate('0.9'), 404, 'Failed to validate token');
+    const valid = await validate('1.0');
+    assert.equal(valid.statusCode, 200, valid.body);
+    assert.deepEqual(json(valid).token.application_credential.access_rules, credential.access_rules);
+    assert.equal((await callerWith(identity, token)('GET', `/v3/users/${member.userId}`)).statusCode, 401);
+  });
+
+  test("deleting the user deletes their rules", async () => {
+    const owner = await memberCaller(identity, 'ar-owner');
+    const url = `/v3/users/${owner.userId}/application_credentials`;
+    const id = json(await owner('POST', url, { application_credential: { name: 'ar-gone', access_rules: [rule] } })).application_credential.access_rules[0].id as string;
+    assert.equal((await admin('DELETE', `/v3/users/${owner.userId}`)).statusCode, 204);
+    await assert.rejects(identity.service.applicationCredentials.getAccessRule(id), { code: 'ERR_IDENTITY_NOT_FOUND' });
+  });
+});

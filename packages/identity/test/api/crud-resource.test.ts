@@ -162,3 +162,43 @@ describe('projects', () => {
     assertError(await admin('GET', '/v3/users/nope/projects'), 404, 'Could not find user: nope.');
   });
 });
+
+describe('projects acting as domains', () => {
+  test('POST is_domain creates a domain, read back through /v3/projects and /v3/domains', async () => {
+    const created = await admin('POST', '/v3/projects', { project: { name: 'pad-one', is_domain: true, description: 'a domain' } });
+    assert.equal(created.statusCode, 201, created.body);
+    const { project } = json(created);
+    assert.deepEqual(project, {
+      id: project.id,
+      name: 'pad-one',
+      domain_id: null,
+      description: 'a domain',
+      enabled: true,
+      parent_id: null,
+      is_domain: true,
+      tags: [],
+      options: {},
+      links: { self: `${BASE}/projects/${project.id}` },
+    });
+    assert.equal(json(await admin('GET', `/v3/domains/${project.id}`)).domain.name, 'pad-one');
+    assert.deepEqual(json(await admin('GET', `/v3/projects/${project.id}`)).project, project);
+    const asDomains = json(await admin('GET', '/v3/projects?is_domain=true')).projects.map((p: { id: string }) => p.id);
+    assert.ok(asDomains.includes(project.id) && asDomains.includes('default'));
+    assert.ok(!json(await admin('GET', '/v3/projects')).projects.some((p: { id: string }) => p.id === project.id));
+
+    const renamed = await admin('PATCH', `/v3/projects/${project.id}`, { project: { name: 'pad-renamed', enabled: false } });
+    assert.equal(renamed.statusCode, 200, renamed.body);
+    assert.equal(json(await admin('GET', `/v3/domains/${project.id}`)).domain.name, 'pad-renamed');
+    assertError(await admin('PATCH', `/v3/projects/${project.id}`, { project: { is_domain: false } }), 400, 'Update of `is_domain` is not allowed.');
+    assert.equal((await admin('DELETE', `/v3/projects/${project.id}`)).statusCode, 204);
+    assertError(await admin('GET', `/v3/domains/${project.id}`), 404, `Could not find domain: ${project.id}.`);
+  });
+
+  test('only a root project acts as a domain, a member creates none, and it is deleted only once disabled', async () => {
+    assertError(await admin('POST', '/v3/projects', { project: { name: 'pad-child', is_domain: true, domain_id: 'default' } }), 400,
+      'only root projects are allowed to act as domains.');
+    assertError(await member('POST', '/v3/projects', { project: { name: 'pad-member', is_domain: true } }), 403, forbidden('create_project'));
+    const enabled = json(await admin('POST', '/v3/projects', { project: { name: 'pad-enabled', is_domain: true } })).project.id as string;
+    assertError(await admin('DELETE', `/v3/projects/${enabled}`), 403, 'Cannot delete a domain that is enabled, please disable it first.');
+  });
+});

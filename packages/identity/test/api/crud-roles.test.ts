@@ -129,3 +129,41 @@ describe('grants', () => {
   });
 });
 
+
+describe('domain-specific roles', () => {
+  test('granted only on their domain, they imply global roles and are left out of tokens and effective assignments', async () => {
+    const domainRole = await create('role', { name: 'dsr-operator', domain_id: 'default' });
+    const otherDomain = await create('domain', { name: 'dsr-other' });
+    const foreignProject = await create('project', { name: 'dsr-foreign', domain_id: otherDomain });
+    assertError(await admin('PUT', `/v3/projects/${foreignProject}/users/${member.userId}/roles/${domainRole}`), 403,
+      `Project ${foreignProject} must be in the same domain as the role ${domainRole} being assigned.`);
+    assertError(await admin('PUT', `/v3/roles/${roles.reader}/implies/${domainRole}`), 403, 'Global role cannot imply a domain-specific role');
+    assert.equal((await admin('PUT', `/v3/roles/${domainRole}/implies/${roles.reader}`)).statusCode, 201);
+
+    const user = await create('user', { name: 'dsr-user', password: 'dsr-user-secret' });
+    assert.equal((await admin('PUT', `/v3/projects/${member.projectId}/users/${user}/roles/${domainRole}`)).statusCode, 204);
+    const issued = await identity.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      payload: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { id: user, password: 'dsr-user-secret' } } },
+          scope: { project: { id: member.projectId } },
+        },
+      },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    assert.deepEqual(json(issued).token.roles.map((r: { id: string }) => r.id), [roles.reader]);
+    const effective = json(await admin('GET', `/v3/role_assignments?effective&user.id=${user}`)).role_assignments;
+    assert.deepEqual(effective.map((a: { role: { id: string } }) => a.role.id), [roles.reader]);
+    const direct = json(await admin('GET', `/v3/role_assignments?user.id=${user}`)).role_assignments;
+    assert.deepEqual(direct.map((a: { role: { id: string } }) => a.role.id), [domainRole]);
+  });
+
+  test("a role's domain cannot change", async () => {
+    const domainRole = await create('role', { name: 'dsr-fixed', domain_id: 'default' });
+    assertError(await admin('PATCH', `/v3/roles/${domainRole}`, { role: { domain_id: null } }), 400, 'Update of `domain_id` is not allowed.');
+    assert.equal((await admin('PATCH', `/v3/roles/${domainRole}`, { role: { domain_id: 'default', description: 'same' } })).statusCode, 200);
+    assertError(await admin('PUT', `/v3/roles/${domainRole}/implies/${roles.admin}`), 403, `${roles.admin} cannot be an implied roles.`);
+  });
+});

@@ -16,6 +16,7 @@ import { federationConformance } from './conformance/federation.ts';
 import { credentialConformance } from './conformance/credential.ts';
 import { endpointFilterConformance } from './conformance/endpoint-filter.ts';
 import { trustConformance } from './conformance/trust.ts';
+import { domainConfigConformance } from './conformance/domain-config.ts';
 
 export interface StorageFixture {
   /** Opens a new connection to the database under test (not yet migrated). */
@@ -77,5 +78,6 @@ export function storageConformance(name: string, fixture: StorageFixture): void 
     credentialConformance(get);
     endpointFilterConformance(get);
     trustConformance(get);
+    domainConfigConformance(get);
   });
 }

@@ -95,6 +95,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
           expiresAt,
           unrestricted: body.unrestricted ?? false,
           roleIds: roles.map((r) => r.id),
+          ...(body.access_rules === undefined ? {} : { accessRules: body.access_rules }),
         },
         caller.roles.map((r) => r.id),
       );

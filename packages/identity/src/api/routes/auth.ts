@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { readAuthBody } from '../../auth/auth-body.ts';
 import { ForbiddenError, GoneError, NotFoundError } from '../../errors.ts';
-import type { ValidatedToken } from '../../token/token-provider.ts';
+import { assertAccessRulesSupported, type ValidatedToken } from '../../token/token-provider.ts';
 import { credentials, headerToken, type ApiContext } from '../context.ts';
 import { adminProjectOf, renderToken } from '../render.ts';
 import type { CatalogEntry } from '../../catalog/catalog-manager.ts';
@@ -70,6 +70,8 @@ export function authRoutes(context: ApiContext) {
       throw new NotFoundError('No token in the request');
     }
     const token = await context.tokens(request).validate(subjectId, { allowExpired });
+    const support = request.headers['openstack-identity-access-rules'];
+    assertAccessRulesSupported(token, typeof support === 'string' ? support : null);
     context.service.policy.enforce(action, credentials(caller), { tokenUserId: token.user.id });
     return token;
   }

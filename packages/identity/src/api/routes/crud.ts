@@ -40,9 +40,10 @@ export interface CrudSpec<T, C extends TObject, U extends TObject, Q extends TOb
   /**
    * The domain a new entity would land in, read from the raw body before it is validated
    * (policy comes first, as in Keystone). Entities that live in a domain (users, groups,
-   * projects) also have their lists narrowed to a domain-scoped caller's domain.
+   * projects) also have their lists narrowed to a domain-scoped caller's domain. Null for
+   * an entity in no domain (a project acting as a domain).
    */
-  domainOf?(member: unknown, caller: ValidatedToken): string;
+  domainOf?(member: unknown, caller: ValidatedToken): string | null;
   get(id: string): Promise<T>;
   list(query: Static<Q>, caller: ValidatedToken): Promise<T[]>;
   create(member: Static<C>, caller: ValidatedToken): Promise<T>;

@@ -6,12 +6,18 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import type { Project } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
 import type { ApiContext } from '../context.ts';
+import { domainAsProject } from '../../resource/resource-manager.ts';
 import { compileCheck, memberBody, validBody } from '../request-schema.ts';
 import { authorizeOn, idParams, listQuery, noContent, registerCrud } from './crud.ts';
 import { projectSchemas, projectTagSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, selfPath, type Query } from './request.ts';
 
 const KNOWN = ['name', 'description', 'enabled', 'domain_id', 'parent_id', 'is_domain', 'tags', 'options'];
+
+/** Whether a create request (not validated yet) asks for a project acting as a domain. */
+function actsAsDomain(member: unknown): boolean {
+  return typeof member === 'object' && member !== null && (member as Record<string, unknown>).is_domain === true;
+}
 
 /**
  * Where a new project or user goes without an explicit domain_id: the caller's domain
@@ -58,15 +64,25 @@ export function projectRoutes(context: ApiContext) {
       collection: 'projects',
       createSchema: projectSchemas.create,
       updateSchema: projectSchemas.update,
-      listQuery: listQuery(['name', 'domain_id', 'parent_id', 'enabled', 'tags', 'tags-any', 'not-tags', 'not-tags-any']),
+      listQuery: listQuery(['name', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'tags-any', 'not-tags', 'not-tags-any']),
       render: (renderer, p: Project) => renderer.project(p),
       // Keystone's update answer also carries the stored `extra` attributes as a member.
       renderUpdated: (renderer, p) => ({ ...renderer.project(p), extra: p.extra }),
-      target: (p) => ({ projectId: p.id, domainId: p.domainId }),
-      domainOf: (m, caller) => requestedDomainId(context, m, caller),
-      get: (id) => resource.getProject(id),
+      // A project acting as a domain is in no domain, so only the cloud admin acts on it.
+      target: (p) => ({ projectId: p.id, domainId: p.isDomain ? null : p.domainId }),
+      domainOf: (m, caller) => (actsAsDomain(m) ? null : requestedDomainId(context, m, caller)),
+      get: (id) => resource.getProjectOrDomain(id),
       list: async (query) => {
         const enabled = enabledFilter(query);
+        // Keystone lists the projects acting as domains only when asked (?is_domain=true).
+        if (enabledFilter(query, 'is_domain') === true) {
+          if (query.domain_id !== undefined || query.parent_id !== undefined) return [];
+          const domains = await resource.listDomains({
+            ...(query.name === undefined ? {} : { name: query.name }),
+            ...(enabled === undefined ? {} : { enabled }),
+          });
+          return domains.map(domainAsProject).filter((p) => matchesTags(p, query));
+        }
         const found = await resource.listProjects({
           ...(query.name === undefined ? {} : { name: query.name }),
           ...(query.domain_id === undefined ? {} : { domainId: query.domain_id }),
@@ -76,6 +92,18 @@ export function projectRoutes(context: ApiContext) {
         return found.filter((p) => matchesTags(p, query));
       },
       create: async (m, caller) => {
+        if (m.is_domain === true) {
+          if (typeof m.domain_id === 'string' || typeof m.parent_id === 'string') {
+            throw new ValidationError('only root projects are allowed to act as domains.');
+          }
+          const domain = await resource.createDomain({
+            name: m.name,
+            description: m.description ?? '',
+            enabled: m.enabled ?? true,
+            extra: extraAttributes(m, KNOWN),
+          });
+          return domainAsProject(domain);
+        }
         try {
           return await resource.createProject({
             name: m.name,
@@ -93,8 +121,10 @@ export function projectRoutes(context: ApiContext) {
         }
       },
       update: async (id, m) => {
-        const before = await resource.getProject(id);
-        if (m.domain_id !== undefined && m.domain_id !== before.domainId) throw new ValidationError('Cannot change Domain ID');
+        const before = await resource.getProjectOrDomain(id);
+        if (m.domain_id !== undefined && m.domain_id !== (before.isDomain ? null : before.domainId)) {
+          throw new ValidationError('Cannot change Domain ID');
+        }
         if (m.parent_id !== undefined && m.parent_id !== before.parentId) {
           throw new ForbiddenError('Update of `parent_id` is not allowed.');
         }
@@ -105,10 +135,20 @@ export function projectRoutes(context: ApiContext) {
         if (m.name !== undefined) patch.name = m.name;
         if (m.description !== undefined) patch.description = m.description ?? '';
         if (m.enabled !== undefined) patch.enabled = m.enabled;
+        if (before.isDomain) {
+          const { tags: _tags, ...domainPatch } = patch;
+          return domainAsProject(await resource.updateDomain(id, domainPatch));
+        }
         if (m.tags !== undefined) patch.tags = m.tags;
         return resource.updateProject(id, patch);
       },
       remove: async (id) => {
+        // Deleting the project acting as a domain deletes the domain (it must be disabled).
+        if ((await resource.getProjectOrDomain(id)).isDomain) {
+          await resource.deleteDomain(id);
+          await assignment.deleteAssignmentsFor({ targetId: id });
+          return;
+        }
         await resource.deleteProject(id);
         await assignment.deleteAssignmentsFor({ targetId: id });
         await context.service.limits.deleteLimitsForProject(id);

@@ -23,9 +23,9 @@ export function queryFlag(query: Query, name: string): boolean {
   return value !== undefined && value !== '0';
 }
 
-/** The ?enabled filter: Keystone treats anything but false-ish strings as true. */
-export function enabledFilter(query: Query): boolean | undefined {
-  const value = query.enabled;
+/** The ?enabled filter (or another boolean one): Keystone treats anything but false-ish strings as true. */
+export function enabledFilter(query: Query, name = 'enabled'): boolean | undefined {
+  const value = query[name];
   if (value === undefined) return undefined;
   return !['0', 'f', 'false', 'off', 'n', 'no'].includes(value.trim().toLowerCase());
 }

@@ -18,6 +18,8 @@ import { ec2CredentialRoutes } from './ec2-credentials.ts';
 import { endpointFilterRoutes } from './endpoint-filter.ts';
 import { endpointPolicyRoutes } from './endpoint-policy.ts';
 import { trustRoutes } from './trusts.ts';
+import { domainConfigRoutes } from './domain-configs.ts';
+import { accessRuleRoutes } from './access-rules.ts';
 
 export function resourceRoutes(context: ApiContext) {
   return async function resources(app: FastifyInstance): Promise<void> {
@@ -38,5 +40,7 @@ export function resourceRoutes(context: ApiContext) {
     await app.register(endpointFilterRoutes(context));
     await app.register(endpointPolicyRoutes(context));
     await app.register(trustRoutes(context));
+    await app.register(domainConfigRoutes(context));
+    await app.register(accessRuleRoutes(context));
   };
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Role } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
@@ -82,6 +82,8 @@ export function roleRoutes(context: ApiContext) {
       },
       update: async (id, m) => {
         const before = await assignment.getRole(id);
+        const given = (m as Json).domain_id;
+        if (given !== undefined && given !== before.domainId) throw new ValidationError('Update of `domain_id` is not allowed.');
         const patch: Partial<Omit<Role, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
         if (m.name !== undefined) patch.name = m.name;
         if (m.description !== undefined) patch.description = m.description;

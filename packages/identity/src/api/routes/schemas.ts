@@ -96,6 +96,17 @@ const roleRef = Type.Object(
 // Written null-first in Keystone, which shows in the message ("is not of type 'null', 'string'").
 const nullOrString = Type.Unsafe<string | null>({ type: ['null', 'string'] });
 
+// keystone/application_credential/schema.py: a rule names a service, path and method, or an existing rule's id.
+const accessRule = Type.Object(
+  {
+    path: Type.Optional(Type.String({ minLength: 0, maxLength: 225, pattern: '^\\/.*' })),
+    method: Type.Optional(Type.String({ pattern: '^(POST|GET|HEAD|PATCH|PUT|DELETE)$' })),
+    service: Type.Optional(idString),
+    id: Type.Optional(idString),
+  },
+  { additionalProperties: false },
+);
+
 export const applicationCredentialSchema = Type.Object({
   name: name255,
   description: Type.Optional(description),
@@ -103,6 +114,7 @@ export const applicationCredentialSchema = Type.Object({
   expires_at: Type.Optional(nullOrString),
   roles: Type.Optional(Type.Array(roleRef)),
   unrestricted: Type.Optional(boolean),
+  access_rules: Type.Optional(Type.Array(accessRule)),
 });
 
 const idOrName = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });

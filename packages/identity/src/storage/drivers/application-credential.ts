@@ -3,8 +3,9 @@ import { fromDbBoolean } from '@baton/storage';
 import type { Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { ApplicationCredentialTable } from '../schema.ts';
-import type { ApplicationCredential, ApplicationCredentialDriver } from '../types.ts';
+import type { AccessRule, ApplicationCredential, ApplicationCredentialDriver } from '../types.ts';
 import { type DriverContext, duplicateName, storing } from './shared.ts';
+import { accessRuleFromRow, findOrStoreAccessRule } from './access-rule.ts';
 
 // Keystone's kind name, capitalised as in its ApplicationCredentialNotFound.
 const KIND = 'Application Credential';
@@ -37,6 +38,13 @@ export class SqlApplicationCredentialDriver implements ApplicationCredentialDriv
           await trx
             .insertInto('application_credential_role')
             .values(roleIds.map((roleId) => ({ application_credential_id: credential.id, role_id: roleId })))
+            .execute();
+        }
+        for (const rule of credential.accessRules ?? []) {
+          const ruleId = await findOrStoreAccessRule(trx, { ...rule, userId: credential.userId });
+          await trx
+            .insertInto('application_credential_access_rule')
+            .values({ application_credential_id: credential.id, access_rule_id: ruleId })
             .execute();
         }
       }));
@@ -88,6 +96,18 @@ export class SqlApplicationCredentialDriver implements ApplicationCredentialDriv
     for (const { application_credential_id: id, role_id: roleId } of roleRows) {
       roles.set(id, [...(roles.get(id) ?? []), roleId]);
     }
+    const ruleRows = await this.#ctx.db
+      .selectFrom('application_credential_access_rule')
+      .innerJoin('access_rule', 'access_rule.id', 'application_credential_access_rule.access_rule_id')
+      .selectAll('access_rule')
+      .select('application_credential_access_rule.application_credential_id')
+      .where('application_credential_id', 'in', rows.map((row) => row.id))
+      .orderBy('access_rule.id')
+      .execute();
+    const rules = new Map<string, AccessRule[]>();
+    for (const row of ruleRows) {
+      rules.set(row.application_credential_id, [...(rules.get(row.application_credential_id) ?? []), accessRuleFromRow(row)]);
+    }
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -98,6 +118,8 @@ export class SqlApplicationCredentialDriver implements ApplicationCredentialDriv
       expiresAt: row.expires_at,
       unrestricted: fromDbBoolean(row.unrestricted),
       roleIds: roles.get(row.id) ?? [],
+      // Present only when it has rules, as Keystone answers it.
+      ...(rules.has(row.id) ? { accessRules: rules.get(row.id) } : {}),
     }));
   }
 }

@@ -160,7 +160,10 @@ export class SqlResourceDriver implements ResourceDriver {
           return eb.or(clauses);
         })
         .execute();
-      if (actors.length > 0) await trx.deleteFrom('application_credential').where('user_id', 'in', actors).execute();
+      if (actors.length > 0) {
+        await trx.deleteFrom('application_credential').where('user_id', 'in', actors).execute();
+        await trx.deleteFrom('access_rule').where('user_id', 'in', actors).execute();
+      }
       if (projects.length > 0) {
         await trx.deleteFrom('application_credential').where('project_id', 'in', projects).execute();
       }

@@ -11,6 +11,7 @@ import { credentialsMigration } from './0006-credentials.ts';
 import { oauth1Migration } from './0010-oauth1.ts';
 import { endpointFilterMigration } from './0007-endpoint-filter.ts';
 import { trustsMigration } from './0005-trusts.ts';
+import { domainConfigsMigration } from './0009-domain-configs.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -23,5 +24,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0010-oauth1': oauth1Migration(),
     '0007-endpoint-filter': endpointFilterMigration(),
     '0005-trusts': trustsMigration(),
+    '0009-domain-configs': domainConfigsMigration(),
   };
 }

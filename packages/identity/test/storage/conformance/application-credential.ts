@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { ApplicationCredential } from '../../../src/storage/index.ts';
 import { type GetStorage, conflict, newId, notFound } from './helpers.ts';
 
-const credential = (userId: string, overrides: Partial<ApplicationCredential> = {}): ApplicationCredential => ({
+/** A credential of `userId` with unique id and name; the access-rule cases build theirs with it too. */
+export const credential = (userId: string, overrides: Partial<ApplicationCredential> = {}): ApplicationCredential => ({
   id: newId(),
   name: `cred-${newId()}`,
   userId,
