@@ -66,15 +66,17 @@ export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Pro
   checkKeys(config.fernet_tokens.key_repository, config.fernet_tokens.max_active_keys, options.config);
   const service = await IdentityService.open(config, { warn: (message) => process.stderr.write(`baton: warning: ${message}\n`) });
   await warnIfNotBootstrapped(service, options.config);
-  const app = await createIdentityApp(service, {
-    loggerInstance: createServiceLogger({ debug: config.DEFAULT.debug, logFile: config.DEFAULT.log_file }),
-  });
+  const logger = createServiceLogger({ debug: config.DEFAULT.debug, logFile: config.DEFAULT.log_file });
+  const app = await createIdentityApp(service, { loggerInstance: logger });
   const address = await app.listen({ host: options.host, port: options.port });
   return {
     url: address,
     async close() {
       await app.close();
       await service.close();
+      // The log is written asynchronously: its last lines (the final requests' access log)
+      // reach log_file before the process exits, not after.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }
