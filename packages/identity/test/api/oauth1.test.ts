@@ -127,6 +127,9 @@ describe('OS-OAUTH1', () => {
     assert.ok(userId);
     assertError(await admin('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, { roles: [{ id: 'no-such-role' }] }), 401, 'authorizing user does not have role required');
     assert.equal((await admin('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, { roles: [{ id: 'x', name: 'y' }] })).statusCode, 400);
+    for (const body of [{ roles: {} }, { roles: 'admin' }, { roles: [[]] }]) {
+      assert.equal((await admin('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, body)).statusCode, 400, JSON.stringify(body));
+    }
     // Exchanging before authorization, or with another verifier.
     assertError(
       await signedPost('/v3/OS-OAUTH1/access_token', { token: request.oauth_token, tokenSecret: request.oauth_token_secret, verifier: 'ABCDEFGH' }),

@@ -143,8 +143,9 @@ export function oauth1Routes(context: ApiContext) {
 
     app.put('/v3/OS-OAUTH1/authorize/:requestTokenId', { schema: { params: requestTokenParams } }, async function authorizeRequestToken(request) {
       const caller = await context.authorize(request, 'authorize_request_token');
-      const roles = member(request, 'roles');
-      checkRoles(Array.isArray(roles) || (typeof roles === 'object' && roles !== null && Object.keys(roles).length > 0) ? roles : []);
+      // Keystone reads `roles` with a default of [] and validates it after policy.
+      const roles: unknown = (request.body as Record<string, unknown> | null | undefined)?.roles ?? [];
+      checkRoles(roles);
       requireUndelegated(caller, 'Cannot authorize a request token with a token issued via delegation.');
       const token = await oauth1.authorizeRequestToken(request.params.requestTokenId, caller.user.id, roles as RoleRef[]);
       return { token: { oauth_verifier: token.verifier } };
