@@ -1,5 +1,6 @@
 // The log of a Baton service, from [DEFAULT] debug and log_file as oslo.log reads them:
 // pino JSON lines for machines (a file, a pipe), readable lines on a terminal.
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -27,6 +28,21 @@ export function createServiceLogger(options: ServiceLoggerOptions): ServiceLogge
     options.destination ?? pino.destination(options.logFile === null ? { dest: 2, sync: false } : { dest: options.logFile, append: true, mkdir: true, sync: false });
   const pretty = options.pretty ?? (options.destination === undefined && options.logFile === null && process.stderr.isTTY === true);
   return pino({ level, redact: REDACTED_HEADERS }, pretty ? readableLines(target) : target);
+}
+
+/**
+ * Ends the logger's destination and resolves once every line logged so far is written and the
+ * file is closed: a service that created its logger calls this last when it stops, since the
+ * log is written asynchronously and an exit would lose its final lines. The logger must not be
+ * used afterwards.
+ */
+export function closeLogger(logger: ServiceLogger): Promise<void> {
+  const stream: unknown = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  if (!(stream instanceof EventEmitter) || typeof (stream as { end?: unknown }).end !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', () => resolve());
+    (stream as EventEmitter & { end(): void }).end();
+  });
 }
 
 /** A service log that writes nothing: services embedded in another program (tests, `baton demo`). */

@@ -1,7 +1,10 @@
 // The service log: level from [DEFAULT] debug, JSON for machines, readable lines for people.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServiceLogger } from '../src/index.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeLogger, createServiceLogger } from '../src/index.ts';
 
 function sink() {
   const written: string[] = [];
@@ -27,5 +30,22 @@ describe('createServiceLogger', () => {
       assert.equal(entry.msg, 'hello');
       assert.equal(entry.req.headers['x-auth-token'], '[Redacted]');
     });
+  });
+});
+
+describe('closeLogger', () => {
+  it('resolves once every line logged so far is in log_file (a closing service calls it before exiting)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-flush-'));
+    try {
+      const file = join(dir, 'service.log');
+      const log = createServiceLogger({ debug: false, logFile: file });
+      for (let i = 0; i < 2000; i++) log.info({ i }, `line ${i}`);
+      await closeLogger(log);
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 2000);
+      assert.equal(JSON.parse(lines.at(-1) as string).msg, 'line 1999');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

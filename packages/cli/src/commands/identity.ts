@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { unsupportedSettings } from '@baton/config';
 import { FernetKeyRepository, errors as fernetErrors } from '@baton/fernet';
 import { IdentityService, createIdentityApp, errors as identityErrors } from '@baton/identity';
-import { createServiceLogger } from '@baton/logging';
+import { closeLogger, createServiceLogger } from '@baton/logging';
 import { parsePort, parseWorkers, serveWithWorkers } from '../cluster.ts';
 import { CommandError, loadKeystoneConfig } from '../load-config.ts';
 
@@ -74,9 +74,7 @@ export async function serveIdentity(options: Omit<ServeOptions, 'workers'>): Pro
     async close() {
       await app.close();
       await service.close();
-      // The log is written asynchronously: its last lines (the final requests' access log)
-      // reach log_file before the process exits, not after.
-      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      await closeLogger(logger);
     },
   };
 }
