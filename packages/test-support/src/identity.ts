@@ -40,6 +40,8 @@ export interface TestIdentityOptions {
   cache?: Partial<IdentityConfig['cache']>;
   /** [unified_limit] enforcement_model (flat by default). */
   enforcementModel?: IdentityConfig['unified_limit']['enforcement_model'];
+  /** [oauth1] request_token_duration and access_token_duration, seconds (Keystone's defaults otherwise). */
+  oauth1Durations?: { request: number; access: number };
   /** [credential] user_limit (-1, no limit, by default). */
   credentialUserLimit?: number;
   /** [endpoint_filter] return_all_endpoints_if_no_filter (true by default). */
@@ -116,7 +118,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       user_limit: options.credentialUserLimit ?? -1,
       ...CACHING,
     },
-    oauth1: { request_token_duration: 28800, access_token_duration: 86400 },
+    oauth1: { request_token_duration: options.oauth1Durations?.request ?? 28800, access_token_duration: options.oauth1Durations?.access ?? 86400 },
     endpoint_filter: { return_all_endpoints_if_no_filter: options.returnAllEndpointsIfNoFilter ?? true },
     trust: { max_redelegation_count: options.maxRedelegationCount ?? 3 },
   };

@@ -109,16 +109,15 @@ export class OAuth1Manager {
   async createAccessToken(signed: SignedRequest): Promise<AccessToken> {
     this.#param(signed, 'oauth_consumer_key');
     const requestTokenId = this.#param(signed, 'oauth_token');
-    this.#param(signed, 'oauth_verifier');
+    const verifier = this.#param(signed, 'oauth_verifier');
     const requestToken = await this.#driver.getRequestToken(requestTokenId);
     if (requestToken.expiresAt !== null && nowSeconds() > requestToken.expiresAt) throw new UnauthorizedError('Request token is expired');
     const header = this.#read(signed);
-    if (header.token === undefined || header.verifier === undefined) throw expecting('oauth_token', 'request');
-    if (!isTokenKey(header.token)) throw refused(new OAuthRequestError('Invalid resource owner key format.'));
-    if (!VERIFIER.test(header.verifier)) throw refused(new OAuthRequestError('Invalid verifier format.'));
+    if (!isTokenKey(requestTokenId)) throw refused(new OAuthRequestError('Invalid resource owner key format.'));
+    if (!VERIFIER.test(verifier)) throw refused(new OAuthRequestError('Invalid verifier format.'));
     const consumer = await this.#consumerOf(header.consumerKey);
     if (requestToken.consumerId !== consumer.id) throw new UnauthorizedError('Provided consumer key does not match stored consumer key.');
-    if (requestToken.verifier !== header.verifier) throw new UnauthorizedError('Provided verifier does not match stored verifier');
+    if (requestToken.verifier !== verifier) throw new UnauthorizedError('Provided verifier does not match stored verifier');
     if (!signatureMatches(header, consumer.secret, requestToken.secret)) throw new UnauthorizedError('Invalid signature');
     if (requestToken.authorizingUserId === null || requestToken.roleIds === null) {
       throw new UnauthorizedError('Request Token does not have an authorizing user id.');

@@ -120,11 +120,10 @@ describe('OS-OAUTH1', () => {
     assert.equal((await signedPost('/v3/OS-OAUTH1/request_token', {}, { 'requested-project-id': t.boot.projectId })).statusCode, 400);
     // Authorizing roles one does not hold on the project, or as a non-admin.
     const request = await requestToken(t.boot.projectId);
-    const { userId, password } = await createProjectUser(t, 'oauth-plain', 'member');
+    const { password } = await createProjectUser(t, 'oauth-plain', 'member');
     const plain = await issueToken(t.app, 'oauth-plain', password, { project: { id: (await t.service.resource.getProjectByName('oauth-plain-project', 'default')).id } });
     const byMember = await t.app.inject({ method: 'PUT', url: `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, headers: { 'x-auth-token': plain, 'content-type': 'application/json' }, payload: '{"roles": []}' });
     assert.equal(byMember.statusCode, 403);
-    assert.ok(userId);
     assertError(await admin('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, { roles: [{ id: 'no-such-role' }] }), 401, 'authorizing user does not have role required');
     assert.equal((await admin('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, { roles: [{ id: 'x', name: 'y' }] })).statusCode, 400);
     for (const body of [{ roles: {} }, { roles: 'admin' }, { roles: [[]] }]) {
@@ -158,4 +157,27 @@ describe('OS-OAUTH1', () => {
       consumer = saved;
     }
   });
+
+  it('[oauth1] durations of 0 give tokens that never expire: no oauth_expires_at, expires_at null', async () => {
+    const forever = await startTestIdentity({ oauth1Durations: { request: 0, access: 0 } });
+    try {
+      const caller = await adminCaller(forever);
+      const c = json(await caller('POST', '/v3/OS-OAUTH1/consumers', {})).consumer as { id: string; secret: string };
+      const sign = (path: string, extra: Partial<Parameters<typeof oauth1Authorization>[0]>, headers: Record<string, string> = {}) =>
+        forever.app.inject({
+          method: 'POST', url: path,
+          headers: { authorization: oauth1Authorization({ method: 'POST', url: `${ORIGIN}${path}`, consumerKey: c.id, consumerSecret: c.secret, ...extra }), ...headers },
+        });
+      const request = form((await sign('/v3/OS-OAUTH1/request_token', { callback: 'oob' }, { 'requested-project-id': forever.boot.projectId })).body);
+      assert.deepEqual(Object.keys(request).sort(), ['oauth_token', 'oauth_token_secret']);
+      const verifier = json(await caller('PUT', `/v3/OS-OAUTH1/authorize/${request.oauth_token}`, { roles: [{ name: 'admin' }] })).token.oauth_verifier as string;
+      const access = form((await sign('/v3/OS-OAUTH1/access_token', { token: request.oauth_token, tokenSecret: request.oauth_token_secret, verifier })).body);
+      assert.deepEqual(Object.keys(access).sort(), ['oauth_token', 'oauth_token_secret']);
+      const listed = json(await caller('GET', `/v3/users/${forever.boot.userId}/OS-OAUTH1/access_tokens/${access.oauth_token}`)).access_token;
+      assert.equal(listed.expires_at, null);
+    } finally {
+      await forever.close();
+    }
+  });
 });
+
