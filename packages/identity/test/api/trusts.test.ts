@@ -163,6 +163,10 @@ describe('trusts', () => {
     assertError(rescoped, 403,
       'You are not authorized to perform the requested action: Using trust-scoped token to create another token. Create a new trust-scoped token instead.');
     assertError(await trustToken(trustee, 'd'.repeat(32)), 401, 'The request you have made requires authentication.');
+    // A trust-scoped token is a delegation: it mints no credential, as in Keystone.
+    const viaTrust = callerWith(identity, issued.headers['x-subject-token'] as string);
+    const blob = { credential: { type: 'cert', blob: 'b', user_id: trustee.userId } };
+    assertError(await viaTrust('POST', '/v3/credentials', blob), 403, 'You are not authorized to perform the requested action: Delegated tokens cannot access credentials directly.');
   });
 
   test('remaining_uses runs out, expiry ends a trust, deleting it or the trustor\'s role voids its tokens', async () => {

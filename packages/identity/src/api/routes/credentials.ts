@@ -6,7 +6,7 @@ import { expecting } from '../../auth/auth-body.ts';
 import { ForbiddenError, ValidationError, findOrNull } from '../../errors.ts';
 import { EC2_TYPE, ec2Blob, ec2CredentialId, type Credential } from '../../credential/credential-manager.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
-import { credentials as policyCredentials, type ApiContext } from '../context.ts';
+import { credentials as policyCredentials, isDelegated, type ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
 import { memberBody, validBody } from '../request-schema.ts';
 import { authorizeOn, idParams, listQuery, noContent } from './crud.ts';
@@ -15,15 +15,9 @@ import { extraAttributes, selfPath, type Json } from './request.ts';
 
 const KNOWN = ['blob', 'project_id', 'type', 'user_id'];
 
-/** Methods that prove the user themself (keystone/api/_shared/delegation.py). */
-const PRIMARY_METHODS = new Set(['external', 'kerberos', 'mapped', 'openid', 'password', 'saml2', 'token', 'totp', 'x509']);
-
-/**
- * Tokens that stand for a delegation (application credential, EC2 or no method at all)
- * never touch credentials, so a delegation cannot mint a lasting secret (LP#2159643).
- */
+/** Delegated tokens (isDelegated) never touch credentials: a delegation cannot mint a lasting secret. */
 export function requirePrimaryAuth(caller: ValidatedToken): void {
-  if (caller.methods.length === 0 || caller.methods.some((m) => !PRIMARY_METHODS.has(m))) {
+  if (isDelegated(caller)) {
     throw ForbiddenError.forAction('Delegated tokens cannot access credentials directly');
   }
 }

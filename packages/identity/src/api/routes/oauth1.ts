@@ -8,7 +8,7 @@ import { formatKeystoneTime } from '@baton/tokens';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../errors.ts';
 import type { AccessToken, Consumer } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
-import type { ApiContext } from '../context.ts';
+import { isDelegated, type ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
 import { compileCheck } from '../request-schema.ts';
 import { authorizeOn, noContent } from './crud.ts';
@@ -28,7 +28,7 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /** Keystone's delegation check: a token got through a delegation cannot hand out another. */
 function requireUndelegated(caller: ValidatedToken, message: string): void {
-  if (caller.accessToken !== null || caller.applicationCredential !== null) throw new ForbiddenError(message);
+  if (isDelegated(caller)) throw new ForbiddenError(message);
 }
 
 const expiry = (at: number | null): string | null => (at === null ? null : formatKeystoneTime(at));
