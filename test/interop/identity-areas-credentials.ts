@@ -53,6 +53,8 @@ export const credentialsSequence: Sequence = async (api) => {
   await api.call('ec2 create without tenant', 'POST', base, {}, own);
   await api.call('ec2 list', 'GET', base, undefined, own);
   await api.call('ec2 get', 'GET', `${base}/${pairAccess}`, undefined, own);
+  await api.call('ec2 list (HEAD)', 'HEAD', base, undefined, own);
+  await api.call('ec2 get (HEAD)', 'HEAD', `${base}/${pairAccess}`, undefined, own);
   await api.call("ec2 list admin's", 'GET', `/users/${adminId}/credentials/OS-EC2`, undefined, own);
 
   const request = { access: pairAccess, host: 'ec2.example:8773', verb: 'GET', path: '/', params: { Action: 'DescribeInstances', SignatureVersion: '2' } };

@@ -44,6 +44,7 @@ export const endpointFilterSequence: Sequence = async (api) => {
     .body.endpoint_group as { id: string; name: string };
   await api.call('list groups by name', 'GET', `${groups}?name=${group.name}`);
   await api.call('get group', 'GET', `${groups}/${group.id}`);
+  await api.call('get group (HEAD)', 'HEAD', `${groups}/${group.id}`);
   await api.call('update group', 'PATCH', `${groups}/${group.id}`, { endpoint_group: { description: null } });
   await api.call('update with no member', 'PATCH', `${groups}/${group.id}`, { endpoint_group: {} });
   await api.call('group endpoints', 'GET', `${groups}/${group.id}/endpoints`);

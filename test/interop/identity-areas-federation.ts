@@ -21,6 +21,7 @@ export const federationSequence: Sequence = async (api) => {
   await api.call('mapping with a bad remote', 'PUT', `${base}/mappings/${api.unique('bad')}`, { mapping: { rules: [{ local: [{ user: { name: 1 } }], remote: [{ type: 'x', any_one_of: 'a' }] }] } });
   await api.call('get mapping', 'GET', `${base}/mappings/${mapping}`);
   await api.call('list mappings', 'GET', `${base}/mappings`);
+  await api.call('get mapping (HEAD)', 'HEAD', `${base}/mappings/${mapping}`);
   await api.call('update mapping', 'PATCH', `${base}/mappings/${mapping}`, { mapping: { rules: [{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'UID' }] }] } });
 
   await api.call('create idp', 'PUT', `${base}/identity_providers/${idp}`, { identity_provider: { remote_ids: [remote], description: 'corp', enabled: true } });
@@ -30,6 +31,7 @@ export const federationSequence: Sequence = async (api) => {
   await api.call('unknown attribute', 'PUT', `${base}/identity_providers/${api.unique('idp')}`, { identity_provider: { colour: 'red' } });
   await api.call('get idp', 'GET', `${base}/identity_providers/${idp}`);
   await api.call('list enabled idps', 'GET', `${base}/identity_providers?enabled=true&id=${idp}`);
+  await api.call('get idp (HEAD)', 'HEAD', `${base}/identity_providers/${idp}`);
   await api.call('update idp', 'PATCH', `${base}/identity_providers/${idp}`, { identity_provider: { remote_ids: [remote, `${remote}2`], authorization_ttl: 60 } });
   await api.call('move idp', 'PATCH', `${base}/identity_providers/${idp}`, { identity_provider: { domain_id: 'default' } });
 
@@ -40,12 +42,14 @@ export const federationSequence: Sequence = async (api) => {
   await api.call('update protocol', 'PATCH', `${base}/identity_providers/${idp}/protocols/saml2`, { protocol: { mapping_id: mapping, remote_id_attribute: 'Shib-Identity-Provider' } });
   await api.call('get protocol', 'GET', `${base}/identity_providers/${idp}/protocols/saml2`);
   await api.call('missing protocol', 'GET', `${base}/identity_providers/${idp}/protocols/oidc`);
+  await api.call('list protocols (HEAD)', 'HEAD', `${base}/identity_providers/${idp}/protocols`);
 
   await api.call('create sp', 'PUT', `${base}/service_providers/${sp}`, { service_provider: { auth_url: 'https://sp.example.com/v3/OS-FEDERATION/identity_providers/us/protocols/saml2/auth', sp_url: 'https://sp.example.com/Shibboleth.sso/SAML2/ECP', enabled: true } });
   await api.call('sp without sp_url', 'PUT', `${base}/service_providers/${api.unique('sp')}`, { service_provider: { auth_url: 'https://sp.example.com/' } });
   await api.call('sp with a bad url', 'PUT', `${base}/service_providers/${api.unique('sp')}`, { service_provider: { auth_url: 'not a url', sp_url: 'https://sp.example.com/' } });
   await api.call('get sp', 'GET', `${base}/service_providers/${sp}`);
   await api.call('list enabled sps', 'GET', `${base}/service_providers?enabled=true&id=${sp}`);
+  await api.call('list sps (HEAD)', 'HEAD', `${base}/service_providers`);
   await api.call('update sp', 'PATCH', `${base}/service_providers/${sp}`, { service_provider: { description: 'partner', relay_state_prefix: 'ss:db:' } });
   const { admin } = api.side;
   await api.call('token with service providers', 'POST', '/auth/tokens?nocatalog', {

@@ -29,7 +29,9 @@ export async function createIdentityApp(service: IdentityService, options: Ident
     bodyLimit: service.config.oslo_middleware.max_request_body_size,
     genReqId: () => `req-${randomUUID()}`,
     routerOptions: { querystringParser: parseQueryString },
-    exposeHeadRoutes: false,
+    // Keystone answers HEAD wherever it answers GET: a GET route's HEAD runs its handler (and
+    // policy) and sends no body; the few routes with a HEAD policy of their own opt out.
+    exposeHeadRoutes: true,
     return503OnClosing: true,
     // One access-log line per request instead of Fastify's two (see installAccessLog).
     logController: new LogController({ disableRequestLogging: true }),

@@ -91,7 +91,7 @@ export function authRoutes(context: ApiContext) {
     });
 
     // GET /v3/auth/tokens
-    app.get('/v3/auth/tokens', { schema: validation }, async function validateToken(request, reply) {
+    app.get('/v3/auth/tokens', { schema: validation, exposeHeadRoute: false }, async function validateToken(request, reply) {
       const { query } = request;
       const token = await subject(request, 'validate_token', flag(query, 'allow_expired'));
       reply.header('X-Subject-Token', token.id).type('application/json');
@@ -121,7 +121,6 @@ export function authRoutes(context: ApiContext) {
       throw new ForbiddenError('You are not authorized to perform the requested action.');
     };
     app.get('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
-    app.head('/v3/auth/tokens/OS-PKI/revoked', pkiRevoked);
 
     // GET /v3/auth/catalog
     app.get('/v3/auth/catalog', async function authCatalog(request) {

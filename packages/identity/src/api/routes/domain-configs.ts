@@ -34,7 +34,7 @@ export function domainConfigRoutes(context: ApiContext) {
     // GET/HEAD /v3/domains/{domain_id}/config[/{group}[/{option}]]
     for (const url of GROUP_PATHS) {
       app.route({
-        method: ['GET', 'HEAD'],
+        method: 'GET',
         url,
         schema: { params: configParams },
         handler: async function getDomainConfig(request) {
@@ -82,7 +82,7 @@ export function domainConfigRoutes(context: ApiContext) {
     // GET/HEAD /v3/domains/config[/{group}[/{option}]]/default
     for (const url of DEFAULT_PATHS) {
       app.route({
-        method: ['GET', 'HEAD'],
+        method: 'GET',
         url,
         schema: { params: defaultParams },
         handler: async function getDomainConfigDefault(request) {

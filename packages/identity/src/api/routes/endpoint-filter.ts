@@ -82,7 +82,7 @@ export function endpointFilterRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/projects/{project_id}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: `${PREFIX}/endpoint_groups/:groupId/projects/:projectId`,
       schema: groupProjectParams,
       handler: async function getGroupInProject(request) {
@@ -125,7 +125,7 @@ export function endpointFilterRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-EP-FILTER/projects/{project_id}/endpoints/{endpoint_id}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: `${PREFIX}/projects/:projectId/endpoints/:endpointId`,
       schema: projectEndpointParams,
       handler: async function checkProjectEndpoint(request, reply) {

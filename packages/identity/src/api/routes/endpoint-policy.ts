@@ -62,7 +62,7 @@ export function endpointPolicyRoutes(context: ApiContext) {
           await run(values.policyId ?? '', place(values));
           noContent(reply);
         };
-      app.route({ method: ['GET', 'HEAD'], url, schema: { params }, handler: handler('check', (id, where) => endpointPolicy.check(id, where)) });
+      app.route({ method: 'GET', url, schema: { params }, handler: handler('check', (id, where) => endpointPolicy.check(id, where)) });
       app.put(url, { schema: { params } }, handler('create', (id, where) => endpointPolicy.associate(id, where)));
       app.delete(url, { schema: { params } }, handler('delete', (id, where) => endpointPolicy.dissociate(id, where)));
     }

@@ -109,12 +109,6 @@ export function grantRoutes(context: ApiContext) {
       const actorSegment = `${place.base}/${place.actor}s/:actorId/roles`;
       const member = `${actorSegment}/:roleId${suffix}`;
 
-      const check = async (request: GrantRequest) => {
-        const { actor, target, targetLabel, roleId } = await authorized(request, place, place.actions.check);
-        await requireEntities(actor, target, roleId);
-        if (!(await assignment.hasGrant(actor, target, roleId, place.inherited))) throw grantNotFound(roleId, actor.id, targetLabel);
-      };
-
       // PUT {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
       app.put(member, onGrant, async function createGrant(request, reply) {
         const { actor, target, roleId } = await authorized(request, place, place.actions.create);
@@ -122,15 +116,11 @@ export function grantRoutes(context: ApiContext) {
         noContent(reply);
       });
 
-      // GET {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
+      // GET/HEAD {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
       app.get(member, onGrant, async function checkGrant(request, reply) {
-        await check(request);
-        noContent(reply);
-      });
-
-      // HEAD {base}/{users|groups}/{actor_id}/roles/{role_id}[/inherited_to_projects]
-      app.head(member, onGrant, async function headGrant(request, reply) {
-        await check(request);
+        const { actor, target, targetLabel, roleId } = await authorized(request, place, place.actions.check);
+        await requireEntities(actor, target, roleId);
+        if (!(await assignment.hasGrant(actor, target, roleId, place.inherited))) throw grantNotFound(roleId, actor.id, targetLabel);
         noContent(reply);
       });
 

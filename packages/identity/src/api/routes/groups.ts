@@ -31,15 +31,6 @@ export function groupRoutes(context: ApiContext) {
     return { groupId, userId };
   }
 
-  async function checkMembership(request: MembershipRequest): Promise<void> {
-    const { groupId, userId } = await authorizeMembership(request, 'check_user_in_group');
-    await identity.getGroup(groupId);
-    await identity.getUser(userId);
-    if (!(await identity.isUserInGroup(userId, groupId))) {
-      throw new NotFoundError(`User '${userId}' not found in group '${groupId}'`);
-    }
-  }
-
   return async function groups(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST/GET /v3/groups, GET/PATCH/DELETE /v3/groups/{group_id}
@@ -95,17 +86,17 @@ export function groupRoutes(context: ApiContext) {
       return renderer.collection('users', selfPath(request), users.map((u) => renderer.user(u)));
     });
 
-    // GET /v3/groups/{group_id}/users/{user_id}
+    // GET/HEAD /v3/groups/{group_id}/users/{user_id}
     app.get('/v3/groups/:groupId/users/:userId', membership, async function checkUserInGroup(request, reply) {
-      await checkMembership(request);
+      const { groupId, userId } = await authorizeMembership(request, 'check_user_in_group');
+      await identity.getGroup(groupId);
+      await identity.getUser(userId);
+      if (!(await identity.isUserInGroup(userId, groupId))) {
+        throw new NotFoundError(`User '${userId}' not found in group '${groupId}'`);
+      }
       noContent(reply);
     });
 
-    // HEAD /v3/groups/{group_id}/users/{user_id}
-    app.head('/v3/groups/:groupId/users/:userId', membership, async function headUserInGroup(request, reply) {
-      await checkMembership(request);
-      noContent(reply);
-    });
 
     // PUT /v3/groups/{group_id}/users/{user_id}
     app.put('/v3/groups/:groupId/users/:userId', membership, async function addUserToGroup(request, reply) {

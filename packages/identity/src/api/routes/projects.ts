@@ -195,7 +195,7 @@ export function projectRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/projects/{project_id}/tags/{value}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: '/v3/projects/:id/tags/:tag',
       schema: tagParams,
       handler: async function checkProjectTag(request, reply) {

@@ -116,7 +116,7 @@ export function roleRoutes(context: ApiContext) {
     });
 
     // GET /v3/roles/{prior_role_id}/implies/{implied_role_id}
-    app.get('/v3/roles/:priorId/implies/:impliedId', pair, async function getImpliedRole(request) {
+    app.get('/v3/roles/:priorId/implies/:impliedId', { ...pair, exposeHeadRoute: false }, async function getImpliedRole(request) {
       const { prior, implied } = await impliedPair(request, 'get_implied_role');
       await requireRule(prior, implied);
       return inference(context.renderer(request), prior, implied);
