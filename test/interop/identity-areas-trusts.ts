@@ -75,12 +75,32 @@ export const trustsSequence: Sequence = async (api) => {
   };
   await validate('the trust token', token);
 
+  // Delegations reach no further: a trust's token no application credential, an application
+  // credential's token no trust and no other token.
+  await api.call('trust token lists application credentials', 'GET', `/users/${trusteeId}/application_credentials`, undefined, token ?? '');
+  const appCred = await fetch(`${api.side.url}/users/${adminId}/application_credentials`, {
+    method: 'POST',
+    headers: { 'x-auth-token': api.side.project, 'content-type': 'application/json' },
+    body: JSON.stringify({ application_credential: { name: api.unique('trusting') } }),
+  });
+  const { id: appCredId, secret } = ((await appCred.json()) as { application_credential: { id: string; secret: string } }).application_credential;
+  const appCredAuth = { methods: ['application_credential'], application_credential: { id: appCredId, secret } };
+  const issued = await fetch(`${api.side.url}/auth/tokens?nocatalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { identity: appCredAuth } }) });
+  const appCredToken = issued.headers.get('x-subject-token') ?? '';
+  await api.call('application credential token lists trusts', 'GET', `${TRUSTS}?trustor_user_id=${adminId}`, undefined, appCredToken);
+  await api.call('application credential token creates a trust', 'POST', TRUSTS, trust(), appCredToken);
+  await api.call('application credential token rescoped', 'POST', '/auth/tokens?nocatalog', {
+    auth: { identity: { methods: ['token'], token: { id: appCredToken } }, scope: { project: { id: projectId } } },
+  }, null);
+
   const once = (await create('one use', { remaining_uses: 1, impersonation: false })).body.trust.id as string;
   const onceToken = await trustToken(api, 'the one use', trusteeId, password, once);
   await trustToken(api, 'no use left', trusteeId, password, once);
   await api.call('used up', 'GET', `${TRUSTS}/${once}`, undefined, api.side.project);
   await validate('a used-up trust\'s token', onceToken);
 
+  const projectless = (await create('no project', { project_id: undefined, roles: undefined, impersonation: false })).body.trust.id as string;
+  await trustToken(api, 'a trust without a project', trusteeId, password, projectless);
   await api.call('delete', 'DELETE', `${TRUSTS}/${trustId}`, undefined, api.side.project);
   await validate('a deleted trust\'s token', token);
   await api.call('deleted', 'GET', `${TRUSTS}/${trustId}`, undefined, api.side.project);

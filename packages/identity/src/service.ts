@@ -73,6 +73,7 @@ export interface IdentityConfig {
     readonly change_password_upon_first_use: boolean;
     readonly unique_last_password_count: number;
     readonly minimum_password_age: number;
+    readonly allow_insecure_application_credential_trust_escalation: boolean;
   };
   readonly oslo_middleware: { readonly max_request_body_size: number };
   readonly resource: { readonly admin_project_name: string | null; readonly admin_project_domain_name: string | null } & AreaCaching;

@@ -102,6 +102,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       change_password_upon_first_use: false,
       unique_last_password_count: 0,
       minimum_password_age: 0,
+      allow_insecure_application_credential_trust_escalation: false,
       ...options.securityCompliance,
     },
     oslo_middleware: { max_request_body_size: options.maxRequestBodySize ?? 114688 },

@@ -62,5 +62,18 @@ export const securityComplianceGroup = defineGroup('security_compliance', {
         "then). An administrator's reset is not bound by it, and a password an administrator set can be " +
         'changed at once. Keep it below password_expires_days. 0 allows changes at any time.',
     }),
+    allow_insecure_application_credential_trust_escalation: boolOpt({
+      default: false,
+      deprecatedSince: '2026.1',
+      deprecatedReason:
+        'Workflows where application credentials create trusts should move to OIDC federation flows; ' +
+        'Keystone will remove this option.',
+      help:
+        'INSECURE: let tokens got with an application credential (restricted ones too) create, list, ' +
+        'read and delete trusts. Off, they get 403 on every trust call: a trust made from such a ' +
+        'token would start a delegation outside its chain (its trust-scoped tokens reach EC2 ' +
+        'credentials). Turn it on only for workflows that need it, such as Heat stacks ' +
+        'authenticated with an application credential. EC2 and OAuth1 tokens stay refused.',
+    }),
   },
 });

@@ -21,18 +21,6 @@ export function credentials(token: ValidatedToken): PolicyCredentials {
   };
 }
 
-/** Methods that prove the user themself (keystone/api/_shared/delegation.py). */
-const PRIMARY_METHODS = new Set(['external', 'kerberos', 'mapped', 'openid', 'password', 'saml2', 'token', 'totp', 'x509']);
-
-/**
- * A token that stands for a delegation: trust-scoped, or got with an application credential,
- * EC2 or OAuth1 (any method that is not a primary one), or with no method at all. Keystone
- * keeps such tokens from minting lasting secrets: credentials, access tokens (LP#2159643).
- */
-export function isDelegated(token: ValidatedToken): boolean {
-  return token.trust !== null || token.methods.length === 0 || token.methods.some((m) => !PRIMARY_METHODS.has(m));
-}
-
 /** The header value, trimmed; a header sent twice counts as absent (ambiguous). */
 export function headerToken(request: FastifyRequest, name: string): string | null {
   const value = request.headers[name];

@@ -11,6 +11,7 @@ import type { ResourceManager } from '../resource/resource-manager.ts';
 import type { TrustManager } from '../trust/trust-manager.ts';
 import type { Trust } from '../storage/types.ts';
 import type { TokenProvider, TokenScope, ValidatedToken } from '../token/token-provider.ts';
+import { isDelegatedMethod } from '../token/delegation.ts';
 import type { AuthRequest, NamedRef, ScopeRequest } from './auth-body.ts';
 
 /** Methods Baton implements; others in [auth] methods are refused as unsupported. */
@@ -94,9 +95,9 @@ export class AuthManager {
     }
   }
 
-  /** Trusts without a project cannot scope a token (Keystone fails to render one). */
+  /** A trust without a project scopes no token: Keystone looks its project up and answers 404. */
   async #trustScope(trust: Trust): Promise<TokenScope> {
-    if (trust.projectId === null) throw new UnauthorizedError();
+    if (trust.projectId === null) throw NotFoundError.entity('project', 'None');
     return this.#projectScope({ id: trust.projectId });
   }
 
@@ -130,15 +131,14 @@ export class AuthManager {
       if (error instanceof NotFoundError) throw new UnauthorizedError(undefined, { cause: error });
       throw error;
     }
-    if (source.applicationCredential !== null || source.methods.includes('application_credential')) {
-      throw new ForbiddenError('Cannot create a token from an application credential token.');
-    }
     if (source.accessToken !== null) {
       throw ForbiddenError.forAction('Using OAuth-scoped token to create another token. Create a new OAuth-scoped token instead');
     }
     if (source.trust !== null) {
       throw ForbiddenError.forAction('Using trust-scoped token to create another token. Create a new trust-scoped token instead');
     }
+    // An application credential's, EC2's or any other narrow grant's token widens to no other scope.
+    if (isDelegatedMethod(source)) throw ForbiddenError.forAction('Using a delegated token to create another token is not allowed.');
     const rescoping = scope.kind !== 'none';
     if (rescoping && source.scope.kind !== 'unscoped') {
       if (!this.#options.allowRescopeScopedToken) throw new ForbiddenError('Rescoping scoped token is not allowed.');

@@ -47,6 +47,20 @@ async function createTrust(trusteeUserId: string, more: Record<string, unknown> 
   return json(created).trust;
 }
 
+/** A token of a new application credential of `owner`'s, on their project. */
+async function applicationCredentialCaller(on: TestIdentity, owner: Caller & { userId: string }, name: string): Promise<Caller> {
+  const created = await owner('POST', `/v3/users/${owner.userId}/application_credentials`, { application_credential: { name } });
+  assert.equal(created.statusCode, 201, created.body);
+  const { id, secret } = json(created).application_credential;
+  const issued = await on.app.inject({
+    method: 'POST',
+    url: '/v3/auth/tokens',
+    payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
+  });
+  assert.equal(issued.statusCode, 201, issued.body);
+  return callerWith(on, issued.headers['x-subject-token'] as string);
+}
+
 /** POST /v3/auth/tokens with the caller's token, scoped to the trust. */
 function trustToken(caller: Caller, trustId: string) {
   return identity.app.inject({
@@ -163,6 +177,10 @@ describe('trusts', () => {
     assertError(rescoped, 403,
       'You are not authorized to perform the requested action: Using trust-scoped token to create another token. Create a new trust-scoped token instead.');
     assertError(await trustToken(trustee, 'd'.repeat(32)), 401, 'The request you have made requires authentication.');
+    // A trust without a project delegates nothing a token could carry: 404, as Keystone's project lookup.
+    const projectless = await createTrust(trustee.userId, { project_id: undefined, roles: undefined });
+    assert.equal(projectless.project_id, null);
+    assertError(await trustToken(trustee, projectless.id), 404, 'Could not find project: None.');
     // A trust-scoped token is a delegation: it mints no credential, as in Keystone.
     const viaTrust = callerWith(identity, issued.headers['x-subject-token'] as string);
     const blob = { credential: { type: 'cert', blob: 'b', user_id: trustee.userId } };
@@ -254,6 +272,44 @@ describe('trusts', () => {
     assert.equal(parsed?.project_id, trustor.projectId);
     assert.equal(parsed?.trust_id, trust.id);
     assert.deepEqual(parsed?.methods, ['token', 'password']);
+  });
+
+  test('delegated tokens: an application credential\'s manages no trust and makes no other token; a trust\'s manages no application credential', async () => {
+    const trustee = await plainUser('trustee-delegated');
+    const trust = await createTrust(trustee.userId);
+    const viaAppCred = await applicationCredentialCaller(identity, trustor, 'trusting');
+    const refused = 'You are not authorized to perform the requested action: Delegated tokens cannot manage trusts..';
+    assertError(await viaAppCred('POST', TRUSTS, trustBody(trustee.userId)), 403, refused);
+    assertError(await viaAppCred('GET', `${TRUSTS}?trustor_user_id=${trustor.userId}`), 403, refused);
+    assertError(await viaAppCred('GET', `${TRUSTS}/${trust.id}`), 403, refused);
+    assertError(await viaAppCred('DELETE', `${TRUSTS}/${trust.id}`), 403, refused);
+    assertError(await trustToken(viaAppCred, trust.id), 403,
+      'You are not authorized to perform the requested action: Using a delegated token to create another token is not allowed..');
+
+    // A trust-scoped token redelegates and reads trusts, but reaches no application credential.
+    const viaTrust = callerWith(identity, (await trustToken(trustee, trust.id)).headers['x-subject-token'] as string);
+    assert.equal((await viaTrust('GET', `${TRUSTS}/${trust.id}`)).statusCode, 200);
+    const appCreds = `/v3/users/${trustee.userId}/application_credentials`;
+    const noAppCreds = 'Cannot manage application credentials with a token issued via delegation.';
+    assertError(await viaTrust('GET', appCreds), 403, noAppCreds);
+    assertError(await viaTrust('POST', appCreds, { application_credential: { name: 'from-a-trust' } }), 403, noAppCreds);
+    assertError(await viaTrust('GET', `/v3/users/${trustee.userId}/access_rules`), 403, noAppCreds);
+  });
+
+  test('[security_compliance] allow_insecure_application_credential_trust_escalation lets application credentials manage trusts', async () => {
+    const lenient = await startTestIdentity({ securityCompliance: { allow_insecure_application_credential_trust_escalation: true } });
+    try {
+      const owner = await memberCaller(lenient, 'lenient-trustor');
+      const viaAppCred = await applicationCredentialCaller(lenient, owner, 'heat');
+      const trustee = await lenient.service.identity.createUser({ name: 'lenient-trustee', domainId: 'default' });
+      const created = await viaAppCred('POST', TRUSTS, {
+        trust: { trustor_user_id: owner.userId, trustee_user_id: trustee.id, project_id: owner.projectId, impersonation: false, roles: [{ name: 'member' }] },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal((await viaAppCred('GET', `${TRUSTS}/${json(created).trust.id}`)).statusCode, 200);
+    } finally {
+      await lenient.close();
+    }
   });
 
   test('deleting the trustee deletes their trusts', async () => {

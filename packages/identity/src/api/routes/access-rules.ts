@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { NotFoundError } from '../../errors.ts';
 import type { AccessRule } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
+import { authorizeOwner } from './application-credentials.ts';
 import { listQuery, noContent } from './crud.ts';
 import { selfPath } from './request.ts';
 
@@ -30,12 +31,11 @@ export function accessRuleRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/users/{user_id}/access_rules
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: '/v3/users/:userId/access_rules',
       schema: { params: userParams, querystring: listQuery(['service', 'path', 'method']) },
       handler: async function listAccessRules(request) {
-        const { userId } = request.params;
-        await context.authorize(request, 'list_access_rules', { userId });
+        const { userId } = await authorizeOwner(context, request, 'list_access_rules');
         const { service, path, method } = request.query;
         const rules = await applicationCredentials.listAccessRules(userId, {
           ...(service === undefined ? {} : { service }),
@@ -49,20 +49,20 @@ export function accessRuleRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/users/{user_id}/access_rules/{access_rule_id}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: '/v3/users/:userId/access_rules/:ruleId',
       schema: { params: oneParams },
       handler: async function getAccessRule(request) {
-        const { userId, ruleId } = request.params;
-        await context.authorize(request, 'get_access_rule', { userId });
+        const { ruleId } = request.params;
+        const { userId } = await authorizeOwner(context, request, 'get_access_rule');
         return { access_rule: context.renderer(request).accessRule(await owned(userId, ruleId)) };
       },
     });
 
     // DELETE /v3/users/{user_id}/access_rules/{access_rule_id}
     app.delete('/v3/users/:userId/access_rules/:ruleId', { schema: { params: oneParams } }, async function deleteAccessRule(request, reply) {
-      const { userId, ruleId } = request.params;
-      await context.authorize(request, 'delete_access_rule', { userId });
+      const { ruleId } = request.params;
+      const { userId } = await authorizeOwner(context, request, 'delete_access_rule');
       await applicationCredentials.deleteAccessRule((await owned(userId, ruleId)).id);
       noContent(reply);
     });

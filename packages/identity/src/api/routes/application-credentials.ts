@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { ApplicationCredential, Role } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
+import { isDelegated } from '../../token/delegation.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
 import { memberBody, validBody } from '../request-schema.ts';
@@ -29,6 +30,25 @@ export function parseExpiresAt(value: string, now = Date.now()): number {
   if (Number.isNaN(millis)) throw new ValidationError(`Timestamp not in expected format.${CLIENT_ERROR}`);
   if (millis < now) throw new ValidationError(`The 'expires_at' must not be before now.${CLIENT_ERROR}`);
   return millis / 1000;
+}
+
+/**
+ * Policy on the URL's user, then Keystone's _block_delegated_token_app_creds: a trust-scoped,
+ * OAuth1 or EC2 token neither reads nor manages application credentials and access rules, since
+ * a credential made from one would outlive the delegation and leave its chain. Tokens of
+ * application credentials pass; whether they may create one is checked at creation.
+ */
+export async function authorizeOwner(
+  context: ApiContext,
+  request: FastifyRequest & { params: { userId: string } },
+  action: string,
+): Promise<{ userId: string; caller: ValidatedToken }> {
+  const { userId } = request.params;
+  const caller = await context.authorize(request, action, { userId });
+  if (!caller.methods.includes('application_credential') && isDelegated(caller)) {
+    throw new ForbiddenError('Cannot manage application credentials with a token issued via delegation.');
+  }
+  return { userId, caller };
 }
 
 export function applicationCredentialRoutes(context: ApiContext) {
@@ -58,21 +78,12 @@ export function applicationCredentialRoutes(context: ApiContext) {
     return roles;
   }
 
-  async function owned(
-    request: FastifyRequest & { params: Static<typeof userParams> },
-    action: string,
-  ): Promise<{ userId: string; caller: ValidatedToken }> {
-    const { userId } = request.params;
-    const caller = await context.authorize(request, action, { userId });
-    return { userId, caller };
-  }
-
   return async function applicationCredentialPlugin(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     // POST /v3/users/{user_id}/application_credentials
     const create = { params: userParams, body: memberBody('application_credential', applicationCredentialSchema) };
     app.post(base, { schema: create, attachValidation: true }, async function createApplicationCredential(request, reply) {
-      const { userId, caller } = await owned(request, 'create_application_credential');
+      const { userId, caller } = await authorizeOwner(context, request, 'create_application_credential');
       const body = validBody(request).application_credential;
       if (caller.applicationCredential !== null && !caller.applicationCredential.unrestricted) {
         throw ForbiddenError.forAction(
@@ -106,7 +117,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
     // GET /v3/users/{user_id}/application_credentials
     const list = { params: userParams, querystring: listQuery(['name']) };
     app.get(base, { schema: list }, async function listApplicationCredentials(request) {
-      const { userId } = await owned(request, 'list_application_credentials');
+      const { userId } = await authorizeOwner(context, request, 'list_application_credentials');
       const { name } = request.query;
       const renderer = context.renderer(request);
       const found = await applicationCredentials.list(userId, name === undefined ? {} : { name });
@@ -125,13 +136,13 @@ export function applicationCredentialRoutes(context: ApiContext) {
 
     // GET /v3/users/{user_id}/application_credentials/{application_credential_id}
     app.get(one, { schema: { params: oneParams } }, async function getApplicationCredential(request) {
-      const { userId } = await owned(request, 'get_application_credential');
+      const { userId } = await authorizeOwner(context, request, 'get_application_credential');
       return { application_credential: await render(context.renderer(request), await find(request, userId)) };
     });
 
     // DELETE /v3/users/{user_id}/application_credentials/{application_credential_id}
     app.delete(one, { schema: { params: oneParams } }, async function deleteApplicationCredential(request, reply) {
-      const { userId } = await owned(request, 'delete_application_credential');
+      const { userId } = await authorizeOwner(context, request, 'delete_application_credential');
       await applicationCredentials.delete((await find(request, userId)).id);
       noContent(reply);
     });

@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { ForbiddenError, NotFoundError, findOrNull } from '../../errors.ts';
 import type { Role, Trust } from '../../storage/types.ts';
 import type { ValidatedToken } from '../../token/token-provider.ts';
+import { isDelegatedMethod } from '../../token/delegation.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
 import { memberBody, validBody } from '../request-schema.ts';
@@ -26,13 +27,20 @@ function subsecondTime(epochSeconds: number): string {
   return new Date(Math.round(epochSeconds * 1000)).toISOString().replace(/Z$/, '000Z');
 }
 
-/** Keystone's _check_delegated_token: a token from an application credential manages no trusts. */
-function refuseDelegated(caller: ValidatedToken): void {
-  if (caller.applicationCredential !== null) throw ForbiddenError.forAction('Delegated tokens cannot manage trusts.');
-}
-
 export function trustRoutes(context: ApiContext) {
   const { trusts, assignment, identity } = context.service;
+  const appCredentialsMayTrust = context.service.config.security_compliance.allow_insecure_application_credential_trust_escalation;
+
+  /**
+   * Keystone's _check_delegated_token: a token got with an application credential, EC2 or OAuth1
+   * neither reads nor manages trusts (a trust-scoped one may: that is redelegation), unless
+   * [security_compliance] allows application credentials to.
+   */
+  function refuseDelegated(caller: ValidatedToken): void {
+    if (!isDelegatedMethod(caller)) return;
+    if (appCredentialsMayTrust && caller.methods.includes('application_credential')) return;
+    throw ForbiddenError.forAction('Delegated tokens cannot manage trusts.');
+  }
 
   /** Keystone's trust dict; `roles` only for one trust, with its odd `roles_links` (no OS-TRUST/trusts in it). */
   async function render(renderer: Renderer, trust: Trust, withRoles: boolean): Promise<Json> {
@@ -123,7 +131,7 @@ export function trustRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-TRUST/trusts
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: BASE,
       schema: { querystring: listQuery(['trustor_user_id', 'trustee_user_id']) },
       handler: async function listTrusts(request) {
@@ -151,7 +159,7 @@ export function trustRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-TRUST/trusts/{trust_id}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: `${BASE}/:trustId`,
       schema: { params: trustParams },
       handler: async function getTrust(request) {
@@ -168,7 +176,7 @@ export function trustRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-TRUST/trusts/{trust_id}/roles
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: `${BASE}/:trustId/roles`,
       schema: { params: trustParams },
       handler: async function listTrustRoles(request) {
@@ -180,7 +188,7 @@ export function trustRoutes(context: ApiContext) {
 
     // GET/HEAD /v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}
     app.route({
-      method: ['GET', 'HEAD'],
+      method: 'GET',
       url: `${BASE}/:trustId/roles/:roleId`,
       schema: { params: roleParams },
       handler: async function getTrustRole(request) {
