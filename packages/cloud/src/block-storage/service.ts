@@ -25,7 +25,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
   const config = loadServiceConfig({ files: options.files, databaseFile: BLOCK_STORAGE_DATABASE_FILE, groups: blockStorageGroups, env: options.env ?? {} });
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<BlockStorageDatabase>(config.values.database.connection, () => blockStorageMigrations, log);
-  const logger = serviceLoggerOf(options, config.values.DEFAULT);
+  const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const options_ = config.values.block_storage;
   const volumes = new VolumeManager({
@@ -44,6 +44,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
     await volumes.close();
     await auth.close();
     await database.close();
+    await closeLog();
   };
   try {
     const interrupted = await volumes.recoverInterrupted();

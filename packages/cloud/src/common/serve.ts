@@ -2,7 +2,7 @@
 // call of `registerServeCommand` in a short command module, printing "listening on URL".
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { createServiceLogger, type ServiceLogger } from '@baton/logging';
+import { closeLogger, createServiceLogger, type ServiceLogger } from '@baton/logging';
 import { ServiceConfigError } from './config.ts';
 
 /** How every service's start<Service>() is called (the serve command, baton up's tests). */
@@ -20,9 +20,18 @@ export interface ServiceStartOptions {
   readonly logger?: ServiceLogger;
 }
 
-/** The caller's logger, or the one the service's [DEFAULT] debug and log_file describe. */
-export function serviceLoggerOf(options: ServiceStartOptions, defaults: { readonly debug: boolean; readonly log_file: string | null }): ServiceLogger {
-  return options.logger ?? createServiceLogger({ debug: defaults.debug, logFile: defaults.log_file });
+/**
+ * The caller's logger, or one the service's [DEFAULT] debug and log_file describe. `close` ends
+ * only a logger made here, waiting for its pending lines so that a stopping service loses none
+ * to the exit; the caller's logger stays the caller's to close.
+ */
+export function serviceLoggerOf(
+  options: ServiceStartOptions,
+  defaults: { readonly debug: boolean; readonly log_file: string | null },
+): { readonly logger: ServiceLogger; close(): Promise<void> } {
+  if (options.logger !== undefined) return { logger: options.logger, close: async () => {} };
+  const logger = createServiceLogger({ debug: defaults.debug, logFile: defaults.log_file });
+  return { logger, close: () => closeLogger(logger) };
 }
 
 /** A service running in this process. */

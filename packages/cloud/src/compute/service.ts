@@ -20,7 +20,7 @@ export async function startCompute(options: ServiceStartOptions): Promise<Runnin
   const config = loadComputeConfig(options.files, options.env ?? {});
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ComputeDatabase>(config.values.database.connection, () => computeMigrations, log);
-  const logger = serviceLoggerOf(options, config.values.DEFAULT);
+  const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   // Compute's database holds the job tables beside its own (computeMigrations includes them).
   const jobs = new JobStore(database.db as unknown as JobDb, { skipLocked: database.dialect.name === 'postgres' });
@@ -40,6 +40,7 @@ export async function startCompute(options: ServiceStartOptions): Promise<Runnin
     await worker.stop();
     await auth.close();
     await database.close();
+    await closeLog();
   };
   try {
     const app = await createServiceApp({

@@ -20,11 +20,12 @@ export async function startImage(options: ServiceStartOptions): Promise<RunningS
   const config = loadImageConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ImageDatabase>(config.values.database.connection, () => imageMigrations, log);
-  const logger = serviceLoggerOf(options, config.values.DEFAULT);
+  const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();
+    await closeLog();
   };
   try {
     const images = new ImageManager({

@@ -18,11 +18,12 @@ export async function startNetwork(options: ServiceStartOptions): Promise<Runnin
   const config = loadNetworkConfig(options.files, options.env);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations, log);
-  const logger = serviceLoggerOf(options, config.values.DEFAULT);
+  const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
   const auth = createAuthToken(config.authToken, { logger });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();
+    await closeLog();
   };
   try {
     const networks = new NetworkManager(database.db, { globalPhysnetMtu: config.defaults.global_physnet_mtu });

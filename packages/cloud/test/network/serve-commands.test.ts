@@ -1,7 +1,9 @@
 // `baton image serve` and `baton network serve` as an operator runs them: a config file, a
-// port, "listening on URL", version discovery answered; a wrong option refused at start-up
+// port, "listening on URL", version discovery answered, the log complete on SIGTERM; a wrong option refused at start-up
 // naming the file, section and option.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BATON_BIN, REPO_ROOT, runCommand, startBatonCommand } from '@baton/test-support';
 import { startCloudFixture, type CloudFixture } from '../image/fixture.ts';
@@ -16,16 +18,22 @@ describe('baton image serve / baton network serve', () => {
   });
 
   for (const [service, file, root] of [['image', 'glance-api.conf', 300], ['network', 'neutron.conf', 200]] as const) {
-    it(`${service}: serves from its config file and prints where it listens`, async () => {
-      const config = await cloud.writeConfig(file);
+    it(`${service}: serves from its config file, prints where it listens, and has logged every request when it stops`, async () => {
+      const logFile = join(cloud.dir, `${service}.log`);
+      const config = await cloud.writeConfig(file, `[DEFAULT]\nlog_file = ${logFile}\n`);
       const running = await startBatonCommand([service, 'serve', '--config', config, '--port', '0']);
+      let requestId: string | null;
       try {
         const response = await fetch(`${running.url}/`);
         assert.equal(response.status, root);
         assert.equal(((await response.json()) as { versions: unknown[] }).versions.length, 1);
+        requestId = response.headers.get('x-openstack-request-id');
       } finally {
+        // At once: the access-log line is written after the answer, and the exit must not lose it.
         await running.stop();
       }
+      const logged = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { requestId?: string });
+      assert.ok(requestId !== null && logged.some((line) => line.requestId === requestId), `no line for ${requestId} in ${logFile}`);
     });
   }
 
