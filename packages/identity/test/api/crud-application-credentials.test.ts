@@ -89,6 +89,30 @@ describe('application credentials', () => {
 describe('access rules', () => {
   const rule = { service: 'compute', path: '/v2.1/servers', method: 'GET' };
 
+  test("a restricted credential's token neither creates nor deletes credentials; an unrestricted one's does", async () => {
+    const url = `/v3/users/${member.userId}/application_credentials`;
+    const tokenOf = async (name: string, unrestricted: boolean): Promise<Caller> => {
+      const { id, secret } = json(await member('POST', url, { application_credential: { name, unrestricted } })).application_credential;
+      const auth = await identity.app.inject({
+        method: 'POST',
+        url: '/v3/auth/tokens',
+        payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
+      });
+      return callerWith(identity, auth.headers['x-subject-token'] as string);
+    };
+    const restricted = await tokenOf('ac-restricted', false);
+    const victim = json(await member('POST', url, { application_credential: { name: 'ac-victim' } })).application_credential;
+    const refused =
+      "You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.";
+    assertError(await restricted('POST', url, { application_credential: { name: 'ac-more' } }), 403, refused);
+    assertError(await restricted('DELETE', `${url}/${victim.id}`), 403, refused);
+    assert.equal((await restricted('GET', `${url}/${victim.id}`)).statusCode, 200);
+
+    const unrestricted = await tokenOf('ac-unrestricted', true);
+    assert.equal((await unrestricted('POST', url, { application_credential: { name: 'ac-more' } })).statusCode, 201);
+    assert.equal((await unrestricted('DELETE', `${url}/${victim.id}`)).statusCode, 204);
+  });
+
   test('a credential is created with rules, which the next credential reuses by value or by id', async () => {
     const url = `/v3/users/${member.userId}/application_credentials`;
     const first = await member('POST', url, { application_credential: { name: 'ar-one', access_rules: [rule] } });

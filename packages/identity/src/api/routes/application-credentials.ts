@@ -51,6 +51,13 @@ export async function authorizeOwner(
   return { userId, caller };
 }
 
+/** A restricted application credential's token neither creates nor deletes application credentials. */
+function requireUnrestricted(caller: ValidatedToken): void {
+  if (caller.applicationCredential !== null && !caller.applicationCredential.unrestricted) {
+    throw ForbiddenError.forAction("Using method 'application_credential' is not allowed for managing additional application credentials");
+  }
+}
+
 export function applicationCredentialRoutes(context: ApiContext) {
   const { applicationCredentials, assignment } = context.service;
   const base = '/v3/users/:userId/application_credentials';
@@ -85,11 +92,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
     app.post(base, { schema: create, attachValidation: true }, async function createApplicationCredential(request, reply) {
       const { userId, caller } = await authorizeOwner(context, request, 'create_application_credential');
       const body = validBody(request).application_credential;
-      if (caller.applicationCredential !== null && !caller.applicationCredential.unrestricted) {
-        throw ForbiddenError.forAction(
-          "Using method 'application_credential' is not allowed for managing additional application credentials",
-        );
-      }
+      requireUnrestricted(caller);
       if (caller.user.id !== userId) throw ForbiddenError.forAction('Cannot create an application credential for another user');
       if (caller.scope.kind !== 'project') {
         throw new ValidationError('Application credentials can only be created with a project-scoped token.');
@@ -142,7 +145,8 @@ export function applicationCredentialRoutes(context: ApiContext) {
 
     // DELETE /v3/users/{user_id}/application_credentials/{application_credential_id}
     app.delete(one, { schema: { params: oneParams } }, async function deleteApplicationCredential(request, reply) {
-      const { userId } = await authorizeOwner(context, request, 'delete_application_credential');
+      const { userId, caller } = await authorizeOwner(context, request, 'delete_application_credential');
+      requireUnrestricted(caller);
       await applicationCredentials.delete((await find(request, userId)).id);
       noContent(reply);
     });
