@@ -66,6 +66,15 @@ for (const name of TARGET_NAMES) {
       assert.deepEqual(body.token.roles?.map((r) => r.name), ['interop-role']);
     });
 
+    it('user password set: the user changes their own password; the new one authenticates, the old one no longer', async () => {
+      const user = { username: 'interop-user', password: 'interop-secret', project: 'interop-project' };
+      const out = await openstack(target, user, ['user', 'password', 'set', '--original-password', 'interop-secret', '--password', 'interop-secret-2'], { json: false });
+      assert.equal(String(out).trim(), '');
+      const { body } = await issuePasswordToken(target.url, 'interop-user', 'interop-secret-2', { project: 'interop-project' });
+      assert.equal(body.token.user.name, 'interop-user');
+      await assert.rejects(issuePasswordToken(target.url, 'interop-user', 'interop-secret', { project: 'interop-project' }), { status: 401 });
+    });
+
     it('catalog list shows the identity service with its three endpoints', async () => {
       const services = (await cli(['catalog', 'list'])) as { Type: string; Endpoints: { interface: string; url: string; region_id: string }[] }[];
       const identity = services.find((s) => s.Type === 'identity');
