@@ -10,7 +10,7 @@ export interface ApplicationCredentialInput {
   name: string;
   userId: string;
   projectId: string;
-  description?: string;
+  description?: string | null;
   secret?: string;
   expiresAt?: number | null;
   unrestricted?: boolean;
@@ -45,7 +45,7 @@ export class ApplicationCredentialManager {
       name: input.name,
       userId: input.userId,
       projectId: input.projectId,
-      description: input.description ?? '',
+      description: input.description ?? null,
       secretHash: await bcrypt.hash(secret, this.#rounds),
       expiresAt: input.expiresAt ?? null,
       unrestricted: input.unrestricted ?? false,

@@ -90,7 +90,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
           name: body.name,
           userId,
           projectId: caller.scope.project.id,
-          description: body.description ?? '',
+          description: body.description ?? null,
           ...(typeof body.secret === 'string' && body.secret !== '' ? { secret: body.secret } : {}),
           expiresAt,
           unrestricted: body.unrestricted ?? false,
