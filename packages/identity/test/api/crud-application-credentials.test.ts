@@ -50,7 +50,9 @@ describe('application credentials', () => {
     assert.equal(byName.statusCode, 201, byName.body);
     const credential = json(byName).application_credential;
     assert.equal(credential.secret, 'my-secret');
-    assert.deepEqual(credential.roles.map((r: { id: string }) => r.id), [roles.reader]);
+    // Whole roles, as Keystone lists them; a credential given no description has null.
+    assert.deepEqual(credential.roles, [{ id: roles.reader, name: 'reader', domain_id: null, description: null, options: { immutable: true } }]);
+    assert.equal(credential.description, null);
     assert.equal(credential.expires_at, '2099-01-01T00:00:00.000000');
 
     assertError(await member('POST', url, { application_credential: { name: 'ac-admin', roles: [{ id: roles.admin }] } }), 400,
