@@ -13,7 +13,7 @@ export interface ApplicationCredentialInput {
   description?: string | null;
   secret?: string;
   expiresAt?: number | null;
-  unrestricted?: boolean;
+  unrestricted?: boolean | null;
   roleIds: string[];
   /** Rules by id (an existing rule of the user's) or by service, path and method. */
   accessRules?: { id?: string; service?: string; path?: string; method?: string }[];
@@ -48,7 +48,7 @@ export class ApplicationCredentialManager {
       description: input.description ?? null,
       secretHash: await bcrypt.hash(secret, this.#rounds),
       expiresAt: input.expiresAt ?? null,
-      unrestricted: input.unrestricted ?? false,
+      unrestricted: input.unrestricted ?? null,
       roleIds: input.roleIds,
       ...(input.accessRules === undefined || input.accessRules.length === 0
         ? {}

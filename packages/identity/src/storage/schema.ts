@@ -120,7 +120,7 @@ export interface ApplicationCredentialTable {
   description: string | null;
   secret_hash: string;
   expires_at: number | null;
-  unrestricted: BoolColumn;
+  unrestricted: ColumnType<boolean | number | null, boolean | null, boolean | null>;
 }
 
 export interface ApplicationCredentialRoleTable {

@@ -145,7 +145,8 @@ export interface ApplicationCredential {
   secretHash: string;
   /** Epoch seconds, or null when it never expires. */
   expiresAt: number | null;
-  unrestricted: boolean;
+  /** Null when the request gave none, as Keystone keeps it; it counts as false. */
+  unrestricted: boolean | null;
   /** Role ids delegated by the credential (a subset of the user's roles on the project). */
   roleIds: string[];
   /** The requests it may make (absent: any); each rule is its user's and may be shared by several credentials. */

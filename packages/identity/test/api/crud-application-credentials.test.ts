@@ -27,7 +27,8 @@ describe('application credentials', () => {
     assert.ok(credential.secret.length >= 64);
     assert.equal(credential.project_id, member.projectId);
     assert.equal(credential.user_id, member.userId);
-    assert.equal(credential.unrestricted, false);
+    // Not given: null, as Keystone keeps it (restricted).
+    assert.equal(credential.unrestricted, null);
     assert.deepEqual(credential.roles.map((r: { name: string }) => r.name).sort(), ['member', 'reader']);
 
     const shown = json(await member('GET', `${url}/${credential.id}`)).application_credential;

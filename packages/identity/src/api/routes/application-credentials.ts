@@ -93,7 +93,7 @@ export function applicationCredentialRoutes(context: ApiContext) {
           description: body.description ?? null,
           ...(typeof body.secret === 'string' && body.secret !== '' ? { secret: body.secret } : {}),
           expiresAt,
-          unrestricted: body.unrestricted ?? false,
+          unrestricted: body.unrestricted ?? null,
           roleIds: roles.map((r) => r.id),
           ...(body.access_rules === undefined ? {} : { accessRules: body.access_rules }),
         },
