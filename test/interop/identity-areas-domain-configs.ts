@@ -1,23 +1,6 @@
 // The differential sequence for domain-specific configuration, projects acting as domains,
 // domain-specific roles and application credential access rules (issue #11, item 3).
-import type { Recorder, Sequence } from './identity-areas-sequences.ts';
-
-/** A read the transcript leaves out: bootstrap's admin differs in ways that are not this area's. */
-async function lookup(api: Recorder, path: string): Promise<any> {
-  const response = await fetch(`${api.side.url}${path}`, { headers: { 'x-auth-token': api.side.system } });
-  return response.json();
-}
-
-/** A write with the admin's project token that the transcript leaves out; it must succeed. */
-async function send(api: Recorder, method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${api.side.url}${path}`, {
-    method,
-    headers: { 'x-auth-token': api.side.project, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${api.side.name}: ${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
+import type { Sequence } from './identity-areas-sequences.ts';
 
 export const domainConfigsSequence: Sequence = async (api) => {
   // Domain configuration: create, read, update, delete, defaults and the refusals.
@@ -51,35 +34,39 @@ export const domainConfigsSequence: Sequence = async (api) => {
   await api.call('read it as a project', 'GET', `/projects/${acting}`);
   await api.call('still enabled', 'DELETE', `/projects/${acting}`);
 
-  // Domain-specific roles and their implications. Each role gets a description: without one
-  // Keystone answers null and Baton '' (its role column is NOT NULL), a difference of all roles.
+  // Domain-specific roles and their implications; a role given no description has null.
   const domainRole = (await api.call('domain role', 'POST', '/roles', { role: { name: api.unique('operator'), domain_id: acting, description: 'operates' } })).body.role.id as string;
-  const globalRole = (await api.call('global role', 'POST', '/roles', { role: { name: api.unique('viewer'), description: 'views' } })).body.role.id as string;
+  const globalRole = (await api.call('global role', 'POST', '/roles', { role: { name: api.unique('viewer') } })).body.role.id as string;
   await api.call('global implies domain', 'PUT', `/roles/${globalRole}/implies/${domainRole}`);
   await api.call('domain implies global', 'PUT', `/roles/${domainRole}/implies/${globalRole}`);
-  const adminId = (await lookup(api, '/users?name=admin')).users[0].id as string;
-  const adminProject = (await lookup(api, '/projects?name=admin')).projects[0].id as string;
+  const adminId = (await api.call('bootstrap admin (no default project)', 'GET', '/users?name=admin')).body.users[0].id as string;
+  const adminProject = (await api.call('bootstrap project', 'GET', '/projects?name=admin')).body.projects[0].id as string;
+  // Bootstrap's roles: no description, immutable; Baton's extra service role is left out.
+  for (const name of ['reader', 'member', 'admin']) await api.call(`bootstrap role ${name}`, 'GET', `/roles?name=${name}`);
+  await api.call('make a role immutable', 'PATCH', `/roles/${domainRole}`, { role: { options: { immutable: true } } });
+  await api.call('refused update', 'PATCH', `/roles/${domainRole}`, { role: { description: 'changed' } });
+  await api.call('refused deletion', 'DELETE', `/roles/${domainRole}`);
+  await api.call('clear immutable', 'PATCH', `/roles/${domainRole}`, { role: { options: { immutable: false } } });
   await api.call('grant outside its domain', 'PUT', `/projects/${adminProject}/users/${adminId}/roles/${domainRole}`);
   await api.call('disable', 'PATCH', `/projects/${acting}`, { project: { enabled: false } });
   await api.call('delete project as domain', 'DELETE', `/projects/${acting}`);
   // Baton deletes the domain's roles with it, Keystone leaves them behind: not compared.
   await api.call('delete global role', 'DELETE', `/roles/${globalRole}`);
 
-  // Access rules, through application credentials of the admin user. The credentials
-  // themselves are made and removed unrecorded: their role lists differ for reasons of
-  // bootstrap and role storage, not of this area.
+  // Access rules, through application credentials of the admin user (whole roles, no description).
   const credentials = `/users/${adminId}/application_credentials`;
   const rule = { service: 'compute', path: '/v2.1/servers', method: 'GET' };
   const ruled = () => ({ application_credential: { name: api.unique('ruled'), access_rules: [rule] } });
-  const first = await send(api, 'POST', credentials, ruled());
+  const first = (await api.call('credential with a rule', 'POST', credentials, ruled(), api.side.project)).body;
   const ruleId = first.application_credential.access_rules[0].id as string;
-  const second = await send(api, 'POST', credentials, ruled());
+  const second = (await api.call('another with the same rule', 'POST', credentials, ruled(), api.side.project)).body;
+  await api.call('get credential', 'GET', `${credentials}/${first.application_credential.id}`, undefined, api.side.project);
   await api.call('same rule reused', 'GET', `/users/${adminId}/access_rules`, undefined, api.side.project);
   await api.call('bad method', 'POST', credentials, { application_credential: { name: api.unique('bad'), access_rules: [{ ...rule, method: 'FETCH' }] } }, api.side.project);
   await api.call('list by service', 'GET', `/users/${adminId}/access_rules?service=compute`, undefined, api.side.project);
   await api.call('get rule', 'GET', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
   await api.call('delete a rule in use', 'DELETE', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
-  for (const created of [first, second]) await send(api, 'DELETE', `${credentials}/${created.application_credential.id}`);
+  for (const created of [first, second]) await api.call('delete credential', 'DELETE', `${credentials}/${created.application_credential.id}`, undefined, api.side.project);
   await api.call('delete the rule', 'DELETE', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
   await api.call('deleted rule', 'GET', `/users/${adminId}/access_rules/${ruleId}`, undefined, api.side.project);
 };

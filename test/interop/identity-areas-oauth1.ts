@@ -15,7 +15,7 @@ export const oauth1Sequence: Sequence = async (api) => {
 
   const projects = await api.call('admin project', 'GET', '/projects?name=admin');
   const projectId = (projects.body.projects as { id: string }[])[0]?.id as string;
-  // A role of the sequence's own to delegate: bootstrap's roles differ in their options.
+  // A role of the sequence's own to delegate, granted directly.
   const role = await api.call('role to delegate', 'POST', '/roles', { role: { name: api.unique('delegated'), description: 'delegated through OAuth1' } });
   const roleId = role.body.role.id as string;
   // The admin's id, unrecorded: the user shapes are the users sequence's business.

@@ -36,7 +36,7 @@ export const trustsSequence: Sequence = async (api) => {
   const trusteeId = (await setup(api, 'POST', '/users', { user: { name: api.unique('trustee'), domain_id: 'default', password } })).user.id as string;
   const adminId = (await setup(api, 'GET', '/users?name=admin&domain_id=default')).users[0].id as string;
   const projectId = (await setup(api, 'GET', '/projects?name=admin&domain_id=default')).projects[0].id as string;
-  // A role of the sequence's own: the bootstrap roles differ between the two (options, description).
+  // A role of the sequence's own to delegate, granted directly.
   const role = (await setup(api, 'POST', '/roles', { role: { name: api.unique('delegated'), description: 'delegated by trusts' } })).role;
   await setup(api, 'PUT', `/projects/${projectId}/users/${adminId}/roles/${role.id}`);
   const trust = (more: Record<string, unknown> = {}) => ({

@@ -15,6 +15,8 @@ export interface BootstrapOptions {
   publicUrl?: string | null;
   internalUrl?: string | null;
   adminUrl?: string | null;
+  /** Roles bootstrap creates get `options: {"immutable": true}` (Keystone's default; false is --no-immutable-roles). */
+  immutableRoles?: boolean;
 }
 
 export interface BootstrapResult {
@@ -28,7 +30,8 @@ export interface BootstrapResult {
 
 /**
  * Idempotent bootstrap. Unlike Keystone Zed, Baton also creates the `service` role
- * (Keystone does so from 2023.2 on): service users need it for service tokens.
+ * (Keystone does so from 2023.2 on, immutable like the others): service users need it for
+ * service tokens. The admin user gets no default project, as in Keystone.
  */
 export async function bootstrap(service: IdentityService, options: BootstrapOptions): Promise<BootstrapResult> {
   const created: string[] = [];
@@ -50,7 +53,7 @@ export async function bootstrap(service: IdentityService, options: BootstrapOpti
   const username = options.username ?? 'admin';
   let user = await findOrNull(() => identity.getUserByName(username, domainId));
   if (user === null) {
-    user = await identity.createUser({ name: username, domainId, password: options.password, defaultProjectId: project.id, exemptFromFirstUse: true });
+    user = await identity.createUser({ name: username, domainId, password: options.password, exemptFromFirstUse: true });
     created.push(`user ${username}`);
   } else {
     // Keystone re-enables the user and resets a changed password (which revokes its tokens).
@@ -67,10 +70,12 @@ export async function bootstrap(service: IdentityService, options: BootstrapOpti
   }
 
   const roleIds: Record<string, string> = {};
+  // Only a role bootstrap creates is made immutable; an existing one keeps its options.
+  const roleOptions = options.immutableRoles === false ? {} : { options: { immutable: true } };
   const ensureRole = async (name: string): Promise<Role> => {
     let role = await findOrNull(() => assignment.getRoleByName(name, null));
     if (role === null) {
-      role = await assignment.createRole({ name });
+      role = await assignment.createRole({ name, ...roleOptions });
       created.push(`role ${name}`);
     }
     roleIds[name] = role.id;

@@ -15,6 +15,11 @@ export interface StorageDialect {
    * own next to another deployment's.
    */
   migrationSchema<DB>(db: Kysely<DB>): Promise<string | undefined>;
+  /**
+   * Lets `table.column` hold NULL, keeping every row. A migration step: PostgreSQL alters the
+   * column; SQLite, which cannot, rebuilds the table (foreign keys off, one transaction).
+   */
+  dropNotNull<DB>(db: Kysely<DB>, table: string, column: string): Promise<void>;
   /** True for a unique or primary-key violation. */
   isUniqueViolation(error: unknown): boolean;
   /** True for a foreign-key violation. */

@@ -67,6 +67,9 @@ export async function postgresDialect(target: PostgresTarget): Promise<StorageDi
       const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
       return rows[0]?.schema ?? undefined;
     },
+    dropNotNull: async (db, table, column) => {
+      await db.schema.alterTable(table).alterColumn(column, (col) => col.dropNotNull()).execute();
+    },
     isUniqueViolation: (error) => driverErrorCode(error) === UNIQUE_VIOLATION,
     isForeignKeyViolation: (error) => driverErrorCode(error) === FOREIGN_KEY_VIOLATION,
   };

@@ -3,10 +3,12 @@ import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync } fro
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  type Kysely,
   OperationNodeTransformer,
   PrimitiveValueListNode,
   SqliteDialect,
   ValueNode,
+  sql,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
@@ -91,6 +93,37 @@ function createPrivately(filename: string): void {
   }
 }
 
+/**
+ * SQLite cannot alter a column, so the table is rebuilt by its documented procedure
+ * (sqlite.org/lang_altertable.html, "other kinds of table schema changes"): the stored CREATE
+ * TABLE without the column's NOT NULL under a new name, the rows copied, the old table
+ * dropped, the new one renamed, its indexes made again. Foreign keys are off meanwhile, or
+ * dropping the old table would delete the rows that reference it; they are checked before
+ * the transaction commits.
+ */
+async function dropNotNull<DB>(db: Kysely<DB>, table: string, column: string): Promise<void> {
+  const schema = await sql<{ type: string; sql: string }>`select type, sql from sqlite_master where tbl_name = ${table} and sql is not null`.execute(db);
+  const create = schema.rows.find((row) => row.type === 'table')?.sql;
+  const definition = new RegExp(`("${column}"[^,]*?) not null`, 'i');
+  if (create === undefined || !definition.test(create)) throw new TypeError(`dropNotNull: ${table}.${column} is not a NOT NULL column`);
+  const rebuilt = `${table}_rebuilt`;
+  const createRebuilt = create.replace(definition, '$1').replace(/^create table\s+("[^"]+"|\S+)/i, `create table "${rebuilt}"`);
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql.raw(createRebuilt).execute(trx);
+      await sql`insert into ${sql.table(rebuilt)} select * from ${sql.table(table)}`.execute(trx);
+      await sql`drop table ${sql.table(table)}`.execute(trx);
+      await sql`alter table ${sql.table(rebuilt)} rename to ${sql.table(table)}`.execute(trx);
+      for (const other of schema.rows) if (other.type !== 'table') await sql.raw(other.sql).execute(trx);
+      const broken = await sql`pragma foreign_key_check`.execute(trx);
+      if (broken.rows.length > 0) throw new Error(`dropNotNull: rebuilding ${table} broke foreign keys: ${JSON.stringify(broken.rows)}`);
+    });
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
+}
+
 /** `filename` is a path, or ':memory:' for a private in-memory database. */
 export function sqliteDialect(filename: string): StorageDialect {
   const inMemory = filename === ':memory:';
@@ -106,6 +139,7 @@ export function sqliteDialect(filename: string): StorageDialect {
     plugins: [new BooleanToIntegerPlugin()],
     autoIncrementPrimaryKey: (col) => col.primaryKey().autoIncrement(),
     migrationSchema: () => Promise.resolve(undefined),
+    dropNotNull,
     isUniqueViolation: (error) => {
       const code = driverErrorCode(error);
       return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

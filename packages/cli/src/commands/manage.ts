@@ -76,6 +76,8 @@ interface BootstrapFlags {
   bootstrapPublicUrl?: string;
   bootstrapInternalUrl?: string;
   bootstrapAdminUrl?: string;
+  /** false with --no-immutable-roles. */
+  immutableRoles?: boolean;
 }
 
 /** keystone-manage reads OS_BOOTSTRAP_* too, and the environment wins over flags. */
@@ -101,6 +103,7 @@ export async function runBootstrap(configFiles: string[], flags: Omit<BootstrapF
       publicUrl: fromEnv('PUBLIC_URL', flags.bootstrapPublicUrl) ?? null,
       internalUrl: fromEnv('INTERNAL_URL', flags.bootstrapInternalUrl) ?? null,
       adminUrl: fromEnv('ADMIN_URL', flags.bootstrapAdminUrl) ?? null,
+      immutableRoles: flags.immutableRoles !== false,
     });
   } finally {
     await service.close();
@@ -154,6 +157,7 @@ export function registerManage(program: Command): void {
     .option('--bootstrap-public-url <url>', 'public identity endpoint')
     .option('--bootstrap-internal-url <url>', 'internal identity endpoint')
     .option('--bootstrap-admin-url <url>', 'admin identity endpoint')
+    .option('--no-immutable-roles', 'create the reader, member, admin and service roles without the "immutable" option')
     .action(async (flags: BootstrapFlags) => {
       const result = await runBootstrap(flags.config, flags);
       const summary = result.created.length > 0 ? result.created.join(', ') : 'nothing to change';

@@ -23,9 +23,9 @@ import type { ValidatedToken } from '../token/token-provider.ts';
 
 type Json = Record<string, unknown>;
 
-/** A role as its API shows it, without links. */
+/** A role as its API shows it, without links (Keystone's RoleTable.to_dict). */
 function renderRoleWhole(role: Role): Json {
-  return { id: role.id, name: role.name, domain_id: role.domainId, description: role.description, options: {}, ...role.extra };
+  return { id: role.id, name: role.name, domain_id: role.domainId, description: role.description, options: role.options, ...role.extra };
 }
 
 export function renderRoleRef(role: Role): Json {
@@ -237,7 +237,8 @@ export class Renderer {
       description: c.description,
       expires_at: c.expiresAt === null ? null : formatKeystoneTime(c.expiresAt).slice(0, -1),
       unrestricted: c.unrestricted,
-      roles: roles.map(renderRoleRef),
+      // Whole roles, as Keystone's application credential manager reads them (get_role).
+      roles: roles.map(renderRoleWhole),
       system: null,
       ...(c.accessRules === undefined ? {} : { access_rules: c.accessRules.map(accessRuleFields) }),
       links: this.link(`application_credentials/${c.id}`),

@@ -30,9 +30,13 @@ export function optionalMemberBody<K extends string, S extends TSchema>(key: K, 
   return Type.Object({ [key]: Type.Optional(member) } as { [P in K]: TOptional<S> }, { [MEMBER]: key });
 }
 
-/** A schema that allows null beside its own type, written as Keystone does: type: [t, 'null']. */
+/**
+ * A schema that allows null beside its own type, written as Keystone does: type: [t, 'null'],
+ * and null added to an enum (the nullable booleans).
+ */
 export function nullable<S extends TSchema>(schema: S): TUnsafe<Static<S> | null> {
-  return Type.Unsafe<Static<S> | null>({ ...schema, type: [(schema as unknown as { type: string }).type, 'null'] });
+  const { type, enum: values } = schema as unknown as { type: string; enum?: unknown[] };
+  return Type.Unsafe<Static<S> | null>({ ...schema, type: [type, 'null'], ...(values === undefined ? {} : { enum: [...values, null] }) });
 }
 
 /**

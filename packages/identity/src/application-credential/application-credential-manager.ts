@@ -10,10 +10,10 @@ export interface ApplicationCredentialInput {
   name: string;
   userId: string;
   projectId: string;
-  description?: string;
+  description?: string | null;
   secret?: string;
   expiresAt?: number | null;
-  unrestricted?: boolean;
+  unrestricted?: boolean | null;
   roleIds: string[];
   /** Rules by id (an existing rule of the user's) or by service, path and method. */
   accessRules?: { id?: string; service?: string; path?: string; method?: string }[];
@@ -45,10 +45,10 @@ export class ApplicationCredentialManager {
       name: input.name,
       userId: input.userId,
       projectId: input.projectId,
-      description: input.description ?? '',
+      description: input.description ?? null,
       secretHash: await bcrypt.hash(secret, this.#rounds),
       expiresAt: input.expiresAt ?? null,
-      unrestricted: input.unrestricted ?? false,
+      unrestricted: input.unrestricted ?? null,
       roleIds: input.roleIds,
       ...(input.accessRules === undefined || input.accessRules.length === 0
         ? {}

@@ -9,6 +9,7 @@ import type {
   ImpliedRole,
   Project,
   Role,
+  RoleOptions,
 } from '../storage/types.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -19,8 +20,45 @@ export interface RoleInput {
   id?: string;
   name: string;
   domainId?: string | null;
-  description?: string;
+  description?: string | null;
+  options?: RoleOptionsInput;
   extra?: Record<string, unknown>;
+}
+
+/** Resource options as a request gives them: null removes an option. */
+export interface RoleOptionsInput {
+  immutable?: boolean | null;
+}
+
+/** The attributes a role update gave; only those present change. */
+export interface RoleUpdate {
+  name?: string;
+  description?: string;
+  options?: RoleOptionsInput;
+  /** The request's domain_id, any JSON: only the role's own is accepted. */
+  domainId?: unknown;
+  /** Attributes beyond the modelled ones, merged into the role's. */
+  extra?: Record<string, unknown>;
+}
+
+/** `current` with the options `given` applied, as Keystone's resource_options_ref_to_mapper. */
+function withOptions(current: RoleOptions, given: RoleOptionsInput | undefined): RoleOptions {
+  if (given?.immutable === undefined) return current;
+  const { immutable: _dropped, ...rest } = current;
+  return given.immutable === null ? rest : { ...rest, immutable: given.immutable };
+}
+
+/**
+ * Keystone's check_immutable_update: an immutable role takes one update only, the one that
+ * sets `immutable` to false or null and changes nothing else.
+ */
+function assertMutable(role: Role, update: RoleUpdate): void {
+  if (role.options.immutable !== true) return;
+  const given = Object.keys(update).filter((key) => update[key as keyof RoleUpdate] !== undefined);
+  const clearing = update.options?.immutable === false || update.options?.immutable === null;
+  if (given.length > 1 || !clearing) {
+    throw new ForbiddenError(`Unable to update immutable role resource: \`${role.id}. Set resource option "immutable" to false first.`);
+  }
 }
 
 /** Where a role is granted: a project, a domain, or the whole system. */
@@ -65,7 +103,8 @@ export class AssignmentManager {
       id: input.id ?? newId(),
       name: input.name,
       domainId: input.domainId ?? null,
-      description: input.description ?? '',
+      description: input.description ?? null,
+      options: withOptions({}, input.options),
       extra: input.extra ?? {},
     });
   }
@@ -82,12 +121,26 @@ export class AssignmentManager {
     return this.#driver.listRoles(filter);
   }
 
-  updateRole(id: string, patch: Partial<Omit<Role, 'id'>>): Promise<Role> {
-    return this.#driver.updateRole(id, patch);
+  /** Keystone's order: an immutable role refuses (403) before a changed domain_id does (400). */
+  async updateRole(id: string, update: RoleUpdate): Promise<Role> {
+    const before = await this.#driver.getRole(id);
+    assertMutable(before, update);
+    if (update.domainId !== undefined && update.domainId !== before.domainId) {
+      throw new ValidationError('Update of `domain_id` is not allowed.');
+    }
+    return this.#driver.updateRole(id, {
+      ...(update.name === undefined ? {} : { name: update.name }),
+      ...(update.description === undefined ? {} : { description: update.description }),
+      ...(update.extra === undefined ? {} : { extra: { ...before.extra, ...update.extra } }),
+      options: withOptions(before.options, update.options),
+    });
   }
 
   async deleteRole(id: string): Promise<void> {
-    await this.#driver.getRole(id);
+    const role = await this.#driver.getRole(id);
+    if (role.options.immutable === true) {
+      throw new ForbiddenError(`Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`);
+    }
     await this.#driver.deleteAssignmentsFor({ roleId: id });
     for (const rule of await this.#driver.listImpliedRoles()) {
       if (rule.priorRoleId === id || rule.impliedRoleId === id) await this.#driver.deleteImpliedRole(rule);

@@ -67,8 +67,10 @@ export interface RoleTable {
   name: string;
   /** NULL_DOMAIN_ID for global roles, so (name, domain_id) stays unique on every database. */
   domain_id: string;
-  description: string;
+  description: string | null;
   extra: string;
+  /** JSON: the role's resource options by name (`immutable`), `{}` for none. */
+  options: ColumnType<string, string | undefined, string>;
 }
 
 export interface ImpliedRoleTable {
@@ -115,10 +117,10 @@ export interface ApplicationCredentialTable {
   name: string;
   user_id: string;
   project_id: string;
-  description: string;
+  description: string | null;
   secret_hash: string;
   expires_at: number | null;
-  unrestricted: BoolColumn;
+  unrestricted: ColumnType<boolean | number | null, boolean | null, boolean | null>;
 }
 
 export interface ApplicationCredentialRoleTable {

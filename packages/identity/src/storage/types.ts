@@ -64,8 +64,16 @@ export interface Role {
   name: string;
   /** Domain-specific roles carry their domain; global roles have null. */
   domainId: string | null;
-  description: string;
+  /** Null when none was given, as Keystone answers. */
+  description: string | null;
+  /** Keystone's role resource options: only `immutable` exists (true blocks updates and deletion). */
+  options: RoleOptions;
   extra: Record<string, unknown>;
+}
+
+/** A role's resource options; an option set to null in a request is removed, so none holds null. */
+export interface RoleOptions {
+  immutable?: boolean;
 }
 
 export interface ImpliedRole {
@@ -131,12 +139,14 @@ export interface ApplicationCredential {
   name: string;
   userId: string;
   projectId: string;
-  description: string;
+  /** Null when none was given, as Keystone answers. */
+  description: string | null;
   /** bcrypt hash of the secret. */
   secretHash: string;
   /** Epoch seconds, or null when it never expires. */
   expiresAt: number | null;
-  unrestricted: boolean;
+  /** Null when the request gave none, as Keystone keeps it; it counts as false. */
+  unrestricted: boolean | null;
   /** Role ids delegated by the credential (a subset of the user's roles on the project). */
   roleIds: string[];
   /** The requests it may make (absent: any); each rule is its user's and may be shared by several credentials. */

@@ -31,7 +31,6 @@ describe('is_admin_project with [resource] admin_project_name = admin, admin_pro
       const token = await issueToken(t.app, 'admin', 'admin-secret', scope);
       assert.equal('is_admin_project' in (await body(t, token)), false, JSON.stringify(scope));
     }
-    // admin has a default project, so its password tokens are never unscoped.
     const plain = await createProjectUser(t, 'plain', 'member');
     assert.equal('is_admin_project' in (await body(t, await issueToken(t.app, 'plain', plain.password))), false);
   });

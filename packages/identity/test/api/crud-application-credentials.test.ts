@@ -27,7 +27,8 @@ describe('application credentials', () => {
     assert.ok(credential.secret.length >= 64);
     assert.equal(credential.project_id, member.projectId);
     assert.equal(credential.user_id, member.userId);
-    assert.equal(credential.unrestricted, false);
+    // Not given: null, as Keystone keeps it (restricted).
+    assert.equal(credential.unrestricted, null);
     assert.deepEqual(credential.roles.map((r: { name: string }) => r.name).sort(), ['member', 'reader']);
 
     const shown = json(await member('GET', `${url}/${credential.id}`)).application_credential;
@@ -50,7 +51,9 @@ describe('application credentials', () => {
     assert.equal(byName.statusCode, 201, byName.body);
     const credential = json(byName).application_credential;
     assert.equal(credential.secret, 'my-secret');
-    assert.deepEqual(credential.roles.map((r: { id: string }) => r.id), [roles.reader]);
+    // Whole roles, as Keystone lists them; a credential given no description has null.
+    assert.deepEqual(credential.roles, [{ id: roles.reader, name: 'reader', domain_id: null, description: null, options: { immutable: true } }]);
+    assert.equal(credential.description, null);
     assert.equal(credential.expires_at, '2099-01-01T00:00:00.000000');
 
     assertError(await member('POST', url, { application_credential: { name: 'ac-admin', roles: [{ id: roles.admin }] } }), 400,

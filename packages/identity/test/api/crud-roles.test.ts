@@ -47,6 +47,26 @@ describe('roles', () => {
     assertError(await member('GET', '/v3/roles'), 403, forbidden('list_roles'));
   });
 
+  test('a description left out is null; the immutable option refuses updates and deletion until cleared', async () => {
+    const id = await create('role', { name: 'r-locked', options: { immutable: true } });
+    assert.deepEqual(json(await admin('GET', `/v3/roles/${id}`)).role.description, null);
+    assert.deepEqual(json(await admin('GET', `/v3/roles/${id}`)).role.options, { immutable: true });
+    const updateRefused = `Unable to update immutable role resource: \`${id}. Set resource option "immutable" to false first.`;
+    assertError(await admin('PATCH', `/v3/roles/${id}`, { role: { name: 'r-unlocked' } }), 403, updateRefused);
+    // Clearing the option must be the whole update.
+    assertError(await admin('PATCH', `/v3/roles/${id}`, { role: { options: { immutable: false }, description: 'd' } }), 403, updateRefused);
+    assertError(await admin('DELETE', `/v3/roles/${id}`), 403, `Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`);
+    assert.equal((await admin('PATCH', `/v3/roles/${id}`, { role: { options: { colour: true } } })).statusCode, 400);
+    // null removes the option.
+    assert.deepEqual(json(await admin('PATCH', `/v3/roles/${id}`, { role: { options: { immutable: null } } })).role.options, {});
+    assert.equal((await admin('DELETE', `/v3/roles/${id}`)).statusCode, 204);
+    // bootstrap's roles are immutable, as keystone-manage bootstrap makes them.
+    for (const name of ['reader', 'member', 'admin', 'service']) {
+      const shown = await admin('GET', `/v3/roles/${roles[name]}`);
+      assert.deepEqual(json(shown).role?.options, { immutable: true }, `${name}: ${shown.body}`);
+    }
+  });
+
   test('implied roles: PUT 201, GET, HEAD, list, role_inferences, DELETE', async () => {
     const prior = await create('role', { name: 'r-prior' });
     const implied = await create('role', { name: 'r-implied' });

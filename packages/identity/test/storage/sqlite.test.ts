@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { Migrator } from 'kysely';
+import { openDatabase } from '@baton/storage';
 import { createStorage } from '../../src/storage/index.ts';
+import { identityMigrations } from '../../src/storage/migrations/index.ts';
 import { storageConformance } from './conformance.ts';
-import { newDomain, newProject } from './conformance/helpers.ts';
+import { newDomain, newProject, newRole } from './conformance/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-storage-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,6 +91,32 @@ describe('sqlite specifics', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('0011 makes role and application credential descriptions nullable, keeping every row and the rows that reference them', async () => {
+    const url = `sqlite:///${join(dir, 'upgrade.db')}`;
+    const opened = await openDatabase<Record<string, Record<string, unknown>>>(url);
+    try {
+      const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => identityMigrations(opened.dialect) } });
+      assert.equal((await migrator.migrateTo('0010-oauth1')).error, undefined);
+      const role = (id: string) => ({ id, name: id, domain_id: '<<null>>', description: `${id} described`, extra: '{}' });
+      await opened.db.insertInto('role').values([role('prior'), role('implied')]).execute();
+      await opened.db.insertInto('implied_role').values({ prior_role_id: 'prior', implied_role_id: 'implied' }).execute();
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+    } finally {
+      await opened.close();
+    }
+    const storage = await createStorage(url);
+    try {
+      assert.deepEqual(await storage.assignment.getRole('prior'), { id: 'prior', name: 'prior', domainId: null, description: 'prior described', options: {}, extra: {} });
+      // The rebuild ran with foreign keys off: the rule naming the rebuilt table is still there, and still enforced.
+      assert.deepEqual(await storage.assignment.listImpliedRoles('prior'), [{ priorRoleId: 'prior', impliedRoleId: 'implied' }]);
+      await storage.assignment.deleteRole('implied');
+      assert.deepEqual(await storage.assignment.listImpliedRoles('prior'), []);
+      assert.equal((await storage.assignment.createRole(newRole())).description, null);
+    } finally {
+      await storage.close();
     }
   });
 });

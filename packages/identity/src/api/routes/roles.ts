@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import type { Role } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import type { Renderer } from '../render.ts';
@@ -76,18 +76,20 @@ export function roleRoutes(context: ApiContext) {
         return assignment.createRole({
           name: m.name,
           domainId,
-          description: m.description ?? '',
+          ...(m.description === undefined ? {} : { description: m.description }),
+          ...(m.options === undefined ? {} : { options: m.options }),
           extra: extraAttributes(m, KNOWN),
         });
       },
-      update: async (id, m) => {
-        const before = await assignment.getRole(id);
-        const given = (m as Json).domain_id;
-        if (given !== undefined && given !== before.domainId) throw new ValidationError('Update of `domain_id` is not allowed.');
-        const patch: Partial<Omit<Role, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
-        if (m.name !== undefined) patch.name = m.name;
-        if (m.description !== undefined) patch.description = m.description;
-        return assignment.updateRole(id, patch);
+      update: (id, m) => {
+        const extra = extraAttributes(m, KNOWN);
+        return assignment.updateRole(id, {
+          ...(m.name === undefined ? {} : { name: m.name }),
+          ...(m.description === undefined ? {} : { description: m.description }),
+          ...(m.options === undefined ? {} : { options: m.options }),
+          ...('domain_id' in m ? { domainId: (m as Json).domain_id } : {}),
+          ...(Object.keys(extra).length === 0 ? {} : { extra }),
+        });
       },
       remove: (id) => assignment.deleteRole(id),
     });

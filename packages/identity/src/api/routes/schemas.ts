@@ -58,8 +58,11 @@ export const passwordChangeSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** ROLE_OPTIONS_REGISTRY.json_schema: every registered option, each nullable (null removes it). */
+const roleOptions = Type.Object({ immutable: Type.Optional(nullable(boolean)) }, { additionalProperties: false });
+
 export const roleSchemas = createAndUpdate(
-  Type.Object({ name: name255, description: Type.Optional(Type.String()) }),
+  Type.Object({ name: name255, description: Type.Optional(Type.String()), options: Type.Optional(roleOptions) }),
 );
 
 const regionCreate = Type.Object({

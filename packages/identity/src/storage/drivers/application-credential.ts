@@ -116,7 +116,7 @@ export class SqlApplicationCredentialDriver implements ApplicationCredentialDriv
       description: row.description,
       secretHash: row.secret_hash,
       expiresAt: row.expires_at,
-      unrestricted: fromDbBoolean(row.unrestricted),
+      unrestricted: row.unrestricted === null ? null : fromDbBoolean(row.unrestricted),
       roleIds: roles.get(row.id) ?? [],
       // Present only when it has rules, as Keystone answers it.
       ...(rules.has(row.id) ? { accessRules: rules.get(row.id) } : {}),

@@ -11,6 +11,7 @@ import type {
   AssignmentType,
   ImpliedRole,
   Role,
+  RoleOptions,
 } from '../types.ts';
 import {
   type DriverContext,
@@ -28,6 +29,7 @@ function roleFromRow(row: Selectable<RoleTable>): Role {
     name: row.name,
     domainId: row.domain_id === NULL_DOMAIN_ID ? null : row.domain_id,
     description: row.description,
+    options: JSON.parse(row.options) as RoleOptions,
     extra: parseExtra(row.extra),
   };
 }
@@ -38,6 +40,7 @@ function roleRow(role: Role): Insertable<RoleTable> {
     name: role.name,
     domain_id: role.domainId ?? NULL_DOMAIN_ID,
     description: role.description,
+    options: JSON.stringify(role.options),
     extra: serializeExtra(role.extra),
   };
 }

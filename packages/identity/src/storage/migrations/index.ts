@@ -12,6 +12,7 @@ import { oauth1Migration } from './0010-oauth1.ts';
 import { endpointFilterMigration } from './0007-endpoint-filter.ts';
 import { trustsMigration } from './0005-trusts.ts';
 import { domainConfigsMigration } from './0009-domain-configs.ts';
+import { roleOptionsMigration } from './0011-role-options.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -25,5 +26,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0007-endpoint-filter': endpointFilterMigration(),
     '0005-trusts': trustsMigration(),
     '0009-domain-configs': domainConfigsMigration(),
+    '0011-role-options': roleOptionsMigration(dialect),
   };
 }

@@ -9,7 +9,7 @@ export const credential = (userId: string, overrides: Partial<ApplicationCredent
   name: `cred-${newId()}`,
   userId,
   projectId: newId(),
-  description: '',
+  description: null,
   secretHash: '$2b$12$secret',
   expiresAt: null,
   unrestricted: false,
@@ -30,7 +30,7 @@ export function applicationCredentialConformance(get: GetStorage): void {
     it('lists a user\'s credentials, optionally by name', async () => {
       const userId = newId();
       const a = await get().applicationCredential.createApplicationCredential(credential(userId, { name: 'a', roleIds: [newId()] }));
-      const b = await get().applicationCredential.createApplicationCredential(credential(userId, { name: 'b' }));
+      const b = await get().applicationCredential.createApplicationCredential(credential(userId, { name: 'b', description: 'second', unrestricted: null }));
       await get().applicationCredential.createApplicationCredential(credential(newId(), { name: 'a' }));
       assert.deepEqual(await get().applicationCredential.listApplicationCredentials(userId), [a, b]);
       assert.deepEqual(await get().applicationCredential.listApplicationCredentials(userId, { name: 'b' }), [b]);

@@ -5,10 +5,10 @@ import { type GetStorage, conflict, newDomain, newId, newRole, notFound } from '
 
 export function assignmentConformance(get: GetStorage): void {
   describe('AssignmentDriver: roles', () => {
-    it('creates and reads global and domain-specific roles', async () => {
+    it('creates and reads global and domain-specific roles, their options and null descriptions', async () => {
       const domain = await get().resource.createDomain(newDomain());
-      const global = newRole({ extra: { immutable: true } });
-      const scoped = newRole({ name: global.name, domainId: domain.id });
+      const global = newRole({ options: { immutable: true }, extra: { colour: 'red' } });
+      const scoped = newRole({ name: global.name, domainId: domain.id, description: 'scoped' });
       assert.deepEqual(await get().assignment.createRole(global), global);
       assert.deepEqual(await get().assignment.createRole(scoped), scoped);
       assert.deepEqual(await get().assignment.getRole(global.id), global);
@@ -43,9 +43,10 @@ export function assignmentConformance(get: GetStorage): void {
 
     it('updates and deletes a role; a missing role is reported by id', async () => {
       const role = await get().assignment.createRole(newRole());
-      const updated = await get().assignment.updateRole(role.id, { description: 'reader', name: `r-${newId()}` });
+      const updated = await get().assignment.updateRole(role.id, { description: 'reader', name: `r-${newId()}`, options: { immutable: false } });
       assert.deepEqual(await get().assignment.getRole(role.id), updated);
       assert.equal(updated.description, 'reader');
+      assert.deepEqual(updated.options, { immutable: false });
       await get().assignment.deleteRole(role.id);
       const message = `Could not find role: ${role.id}.`;
       await assert.rejects(get().assignment.getRole(role.id), notFound(message));

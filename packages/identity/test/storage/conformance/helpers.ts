@@ -52,7 +52,7 @@ export function newGroup(domainId: string, overrides: Partial<Group> = {}): Grou
 }
 
 export function newRole(overrides: Partial<Role> = {}): Role {
-  return { id: newId(), name: `role-${newId()}`, domainId: null, description: '', extra: {}, ...overrides };
+  return { id: newId(), name: `role-${newId()}`, domainId: null, description: null, options: {}, extra: {}, ...overrides };
 }
 
 export const notFound = (message: string): { code: string; message: string } => ({
