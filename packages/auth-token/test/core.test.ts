@@ -8,7 +8,7 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const data = (userName: string, roles: string[], expiresAt: number): TokenData => ({
   userId: `${userName}-id`, userName, userDomainId: 'default', userDomainName: 'Default', projectId: 'p', projectName: 'p',
   projectDomainId: 'default', projectDomainName: 'Default', domainId: null, domainName: null, systemScope: null,
-  roles, expiresAt, isAdminProject: true, catalog: null,
+  roles, expiresAt, isAdminProject: true, catalog: null, accessRules: null,
 });
 
 // Identity as a table: token -> data when valid (also with allow_expired), counting the calls.
