@@ -1,12 +1,12 @@
 // Application-credential access rules: the path-template matcher beside keystonemiddleware's own
-// _path_matches, the core's order of checks, and a real Baton identity's restricted token
-// through both adapters.
+// _path_matches, and a real Baton identity's restricted token through both adapters (the core's
+// order of checks is in core.test.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SYSTEM_PYTHON } from '@baton/test-support';
-import { AuthTokenCore, CachedValidator, createAuthToken, installAuthToken, MemoryCache, withAuthToken, type AuthToken, type TokenData, type ValidateFn } from '../src/index.ts';
+import { createAuthToken, installAuthToken, withAuthToken, type AuthToken } from '../src/index.ts';
 import { accessRulePathRegExp } from '../src/access-rules.ts';
 import { closeServer, createServer, echoHandler, listen, quietLogger, startStack, type Stack } from './support/stack.ts';
 
@@ -50,100 +50,6 @@ describe('access rule path templates', () => {
     const rows = (answers: readonly boolean[]) => VECTORS.map((v, i) => `${v.path} ~ ${v.template}: ${answers[i]}`);
     assert.deepEqual(rows(ksm), rows(VECTORS.map((v) => v.ksm ?? v.matches)));
     assert.deepEqual(rows(VECTORS.map((v) => accessRulePathRegExp(v.template).test(v.path))), rows(VECTORS.map((v) => v.matches)));
-  });
-});
-
-const NOW = Date.parse('2026-11-22T12:00:00Z');
-const CATALOG = JSON.stringify([{ type: 'compute', endpoints: [] }, { type: 'identity', endpoints: [] }]);
-const RULES = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }];
-
-const data = (userName: string, roles: string[], expiresAt: number, extra: Partial<TokenData> = {}): TokenData => ({
-  userId: `${userName}-id`, userName, userDomainId: 'default', userDomainName: 'Default', projectId: 'p', projectName: 'p',
-  projectDomainId: 'default', projectDomainName: 'Default', domainId: null, domainName: null, systemScope: null,
-  roles, expiresAt, isAdminProject: true, catalog: CATALOG, accessRules: null, ...extra,
-});
-
-const TOKENS: Readonly<Record<string, TokenData>> = {
-  ruled: data('demo', ['member'], NOW + 3_600_000, { accessRules: RULES }),
-  expiredRuled: data('demo', ['member'], NOW - 60_000, { accessRules: RULES }),
-  noCatalog: data('demo', ['member'], NOW + 3_600_000, { accessRules: RULES, catalog: null }),
-  nova: data('nova', ['service'], NOW + 3_600_000),
-};
-
-// Identity as a table, counting calls; the core with the given service type.
-function setup(serviceType: string | null) {
-  const calls: string[] = [];
-  const warnings: string[] = [];
-  const validate: ValidateFn = async (token, { allowExpired }) => {
-    calls.push(token);
-    const found = TOKENS[token];
-    return found === undefined || (!allowExpired && found.expiresAt < NOW) ? null : found;
-  };
-  const validator = new CachedValidator({ validate, cache: new MemoryCache(), cacheTime: 300, allowExpiredWindow: 3600, logger: quietLogger, now: () => NOW });
-  const core = new AuthTokenCore({
-    validator,
-    wwwAuthenticateUri: 'http://identity.example/v3',
-    serviceTokenRoles: ['service'],
-    serviceTokenRolesRequired: true,
-    delayAuthDecision: false,
-    includeServiceCatalog: true,
-    serviceType,
-    logger: { warn: (message) => warnings.push(message) },
-    now: () => NOW,
-  });
-  return { core, calls, warnings };
-}
-
-const GET_SERVER = { method: 'GET', path: '/v2.1/servers/abc' };
-const GET_FLAVOR = { method: 'GET', path: '/v2.1/flavors/abc' };
-
-describe('AuthTokenCore: tokens restricted by access rules', () => {
-  it('allows what a rule names and refuses the rest, cached entries included', async () => {
-    const { core, calls } = setup('compute');
-    const headers = { 'x-auth-token': ['ruled'] };
-    assert.equal((await core.authenticate(headers, {}, GET_SERVER)).kind, 'allow');
-    const other = await core.authenticate(headers, {}, GET_FLAVOR);
-    assert.equal(other.kind, 'reject');
-    assert.equal(other.kind === 'reject' && other.reason, "user token's access rules do not allow this request");
-    assert.equal(other.context.user, null);
-    assert.equal(core.authenticateCached(headers, {}, { method: 'POST', path: '/v2.1/servers/abc' })?.kind, 'reject');
-    assert.equal(core.authenticateCached(headers, {}, GET_SERVER)?.kind, 'allow');
-    assert.equal(core.authenticateCached(headers)?.kind, 'reject', 'no method and path: nothing to match');
-    assert.deepEqual(calls, ['ruled'], 'identity was asked once: every later decision came from the cache');
-  });
-
-  it('refuses them without service_type, or with one not in the catalog, warning once', async () => {
-    const unset = setup(null);
-    for (let i = 0; i < 2; i++) assert.equal((await unset.core.authenticate({ 'x-auth-token': ['ruled'] }, {}, GET_SERVER)).kind, 'reject');
-    assert.equal(unset.warnings.length, 1);
-    assert.match(unset.warnings[0]!, /set \[keystone_authtoken\] service_type/);
-    assert.equal((await unset.core.authenticate({ 'x-auth-token': ['nova'] }, {}, GET_SERVER)).kind, 'allow', 'unrestricted tokens need no service_type');
-
-    const image = setup('image');
-    assert.equal((await image.core.authenticate({ 'x-auth-token': ['ruled'] }, {}, GET_SERVER)).kind, 'reject');
-    const compute = setup('compute');
-    assert.equal((await compute.core.authenticate({ 'x-auth-token': ['noCatalog'] }, {}, GET_SERVER)).kind, 'reject');
-    assert.match(compute.warnings[0] ?? '', /service_type compute is not a service type in its catalog/);
-  });
-
-  it('identity always lets the token be validated: GET …/v3/auth/tokens, and nothing else', async () => {
-    const { core } = setup('identity');
-    const headers = { 'x-auth-token': ['noCatalog'] };
-    assert.equal((await core.authenticate(headers, {}, { method: 'GET', path: '/identity/v3/auth/tokens' })).kind, 'allow');
-    assert.equal((await core.authenticate(headers, {}, { method: 'HEAD', path: '/v3/auth/tokens' })).kind, 'reject');
-    assert.equal((await core.authenticate({ 'x-auth-token': ['ruled'] }, {}, { method: 'GET', path: '/v3/projects' })).kind, 'reject');
-  });
-
-  it('a confirmed service token makes it a chain of calls: any path, and an expired user token too', async () => {
-    const { core } = setup('compute');
-    const chained = { 'x-auth-token': ['expiredRuled'], 'x-service-token': ['nova'] };
-    const decision = await core.authenticate(chained, {}, GET_FLAVOR);
-    assert.equal(decision.kind, 'allow');
-    assert.equal(decision.context.userTokenExpired, true);
-    assert.equal((await core.authenticate({ 'x-auth-token': ['ruled'], 'x-service-token': ['ruled'] }, {}, GET_FLAVOR)).kind, 'reject');
-    const delayed = await core.authenticate({ 'x-auth-token': ['ruled'], 'x-service-token': ['junk token'] }, { delayAuthDecision: true }, GET_FLAVOR);
-    assert.equal(delayed.context.identityStatus, 'Invalid', 'an invalid service token is no chain');
-    assert.equal((await core.authenticate({ 'x-auth-token': ['expiredRuled'] }, {}, GET_SERVER)).kind, 'reject');
   });
 });
 
