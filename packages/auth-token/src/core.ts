@@ -64,6 +64,7 @@ const ACCESS_RULES_REFUSALS: Readonly<Record<Exclude<AccessRulesVerdict, 'allowe
   'not-in-catalog': "user token restricted by access rules, and [keystone_authtoken] service_type is not in the token's catalog",
   'no-matching-rule': "user token's access rules do not allow this request",
 };
+
 /** Stands for "no token data" in the context memo's keys. */
 const NO_DATA = {};
 
@@ -163,12 +164,12 @@ export class AuthTokenCore {
 
   /** The access-rules verdict on a confirmed user token, or null when no rules restrict it. */
   #accessRules(user: Pass, serviceTokenConfirmed: boolean, target: RequestTarget | undefined): AccessRulesVerdict | null {
-    const rules = user.status === 'Confirmed' ? user.data?.accessRules : null;
-    if (rules === null || rules === undefined) return null;
+    const data = user.status === 'Confirmed' ? user.data : null;
+    if (data === null || data.accessRules === null) return null;
     const verdict = checkAccessRules({
-      rules,
+      rules: data.accessRules,
       serviceType: this.#options.serviceType ?? null,
-      catalogTypes: this.#catalogTypesOf(user.data as TokenData),
+      catalogTypes: this.#catalogTypesOf(data),
       serviceTokenConfirmed,
       target,
     });
@@ -178,7 +179,8 @@ export class AuthTokenCore {
       this.#options.logger?.warn(
         verdict === 'no-service-type'
           ? 'a token restricted by application-credential access rules was refused: set [keystone_authtoken] service_type to check them'
-          : `a token restricted by application-credential access rules was refused: [keystone_authtoken] service_type ${this.#options.serviceType} is not a service type in its catalog`,
+          : `a token restricted by application-credential access rules was refused: [keystone_authtoken] service_type ${this.#options.serviceType} is not a service type in its catalog` +
+              (this.#options.includeServiceCatalog ? '' : ' (include_service_catalog is false, so tokens come without one)'),
       );
     }
     return verdict;
