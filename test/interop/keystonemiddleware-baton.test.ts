@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createAuthToken, loadAuthTokenConfig, withAuthToken, type AuthToken } from '@baton/auth-token';
 import {
-  callApi,
   createEntity,
+  issueAccessRuleToken,
   issuePasswordToken,
   startTarget,
   type IdentityTarget,
@@ -121,17 +121,7 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
       { service: 'compute', method: 'PUT', path: '/v2.1/os-keypairs/**' },
       { service: 'image', method: 'GET', path: '/v2/images' },
     ];
-    const { json } = await callApi('POST', `${target.url}/users/${seeded.demo.userId}/application_credentials`, {
-      token: await token('demo'),
-      body: { application_credential: { name: 'ruled', access_rules: rules } },
-      expect: 201,
-    });
-    const { id, secret } = (json as { application_credential: { id: string; secret: string } }).application_credential;
-    const { headers } = await callApi('POST', `${target.url}/auth/tokens`, {
-      body: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
-      expect: 201,
-    });
-    const restricted = headers.get('x-subject-token') as string;
+    const restricted = await issueAccessRuleToken(target.url, await token('demo'), seeded.demo.userId, rules);
     const nova = await token('nova');
     // What keystonemiddleware answers, and Baton must too: [method, path, status, service token].
     const requests: [string, string, number, string?][] = [

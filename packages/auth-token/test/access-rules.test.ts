@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SYSTEM_PYTHON } from '@baton/test-support';
+import { issueAccessRuleToken, SYSTEM_PYTHON } from '@baton/test-support';
 import { createAuthToken, installAuthToken, withAuthToken, type AuthToken } from '../src/index.ts';
 import { accessRulePathRegExp } from '../src/access-rules.ts';
 import { closeServer, createServer, echoHandler, listen, quietLogger, startStack, type Stack } from './support/stack.ts';
@@ -66,20 +66,8 @@ describe('a real Baton identity: an application credential with access rules', (
     const { catalog } = stack.identity.service;
     const compute = await catalog.createService({ type: 'compute', name: 'nova' });
     await catalog.createEndpoint({ serviceId: compute.id, interface: 'public', url: 'http://127.0.0.1:8774/v2.1' });
-    const demo = await stack.issue('demo');
-    const created = await fetch(`${stack.url}/users/${stack.demo.userId}/application_credentials`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Auth-Token': demo },
-      body: JSON.stringify({ application_credential: { name: 'ruled', access_rules: [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }] } }),
-    });
-    const { application_credential: credential } = (await created.json()) as { application_credential: { id: string; secret: string } };
-    const issued = await fetch(`${stack.url}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ auth: { identity: { methods: ['application_credential'], application_credential: { id: credential.id, secret: credential.secret } } } }),
-    });
-    assert.equal(issued.status, 201);
-    restricted = issued.headers.get('x-subject-token') as string;
+    const rules = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }];
+    restricted = await issueAccessRuleToken(stack.url, await stack.issue('demo'), stack.demo.userId, rules);
     auth = createAuthToken(stack.config(), { logger: quietLogger, serviceType: 'compute' });
     server = createServer(withAuthToken(auth.core, echoHandler));
     url = await listen(server);
