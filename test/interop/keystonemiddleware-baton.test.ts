@@ -1,13 +1,19 @@
 // The real keystonemiddleware (python3-keystonemiddleware) in front of a small WSGI app,
-// validating tokens issued by Baton's identity service, with and without service tokens.
+// validating tokens issued by Baton's identity service, with and without service tokens; and
+// beside Baton's own middleware on the same file, for application-credential access rules.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { createAuthToken, loadAuthTokenConfig, withAuthToken, type AuthToken } from '@baton/auth-token';
 import {
+  createEntity,
+  issueAccessRuleToken,
   issuePasswordToken,
   startTarget,
   type IdentityTarget,
@@ -30,6 +36,9 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
   let url: string;
   let expiredDemo: string;
   let issuedAt: number;
+  let baton: AuthToken;
+  let batonServer: Server;
+  let batonUrl: string;
 
   const token = async (user: 'nova' | 'demo') =>
     (await issuePasswordToken(target.url, user, seeded[user].password, { project: seeded[user].project })).token;
@@ -44,7 +53,8 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
     seeded = await seedServiceUsers(target);
     dir = await mkdtemp(join(tmpdir(), 'baton-ksm-'));
     const conf = join(dir, 'ksm.conf');
-    await writeFile(conf, novaAuthtokenConf(target.url, seeded, ['interface = public']));
+    // service_type: what access rules are checked against (compute is added to the catalog below).
+    await writeFile(conf, novaAuthtokenConf(target.url, seeded, ['interface = public', 'service_type = compute']));
     child = spawn(SYSTEM_PYTHON, [KSM_ECHO, conf], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -59,10 +69,17 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
       });
       child.once('exit', (code) => reject(new Error(`ksm_echo.py exited with ${code}: ${stderr}`)));
     });
+    baton = createAuthToken(loadAuthTokenConfig([conf]).config, { logger: { warn: () => undefined, info: () => undefined } });
+    batonServer = createServer(withAuthToken(baton.core, (_req, res) => void res.end('{}')));
+    await new Promise<void>((resolve) => batonServer.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    batonUrl = `http://127.0.0.1:${(batonServer.address() as AddressInfo).port}`;
     issuedAt = Date.now();
     expiredDemo = await token('demo');
   });
   after(async () => {
+    batonServer?.closeAllConnections();
+    await new Promise((resolve) => (batonServer === undefined ? resolve(undefined) : batonServer.close(resolve)));
+    await baton?.close();
     if (child !== undefined) await stopChild(child);
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     await target?.stop();
@@ -93,6 +110,43 @@ describe('keystonemiddleware (Python) validating Baton-issued tokens', { timeout
     assert.equal(ok.body.headers['x-service-roles'], 'service');
     const response = await fetch(`${url}/v1`, { headers: { 'X-Auth-Token': user, 'X-Service-Token': await token('demo') } });
     assert.equal(response.status, 401);
+  });
+
+  it('an application credential restricted by access rules: both middlewares allow and refuse the same requests', async () => {
+    const admin = (await issuePasswordToken(target.url, 'admin', target.adminPassword, { project: 'admin' })).token;
+    const compute = await createEntity(target.url, admin, 'services', 'service', { type: 'compute', name: 'nova' });
+    await createEntity(target.url, admin, 'endpoints', 'endpoint', { service_id: compute, interface: 'public', url: 'http://127.0.0.1:8774/v2.1' });
+    const rules = [
+      { service: 'compute', method: 'GET', path: '/v2.1/servers/*' },
+      { service: 'compute', method: 'PUT', path: '/v2.1/os-keypairs/**' },
+      { service: 'image', method: 'GET', path: '/v2/images' },
+    ];
+    const restricted = await issueAccessRuleToken(target.url, await token('demo'), seeded.demo.userId, rules);
+    const nova = await token('nova');
+    // What keystonemiddleware answers, and Baton must too: [method, path, status, service token].
+    const requests: [string, string, number, string?][] = [
+      ['GET', '/v2.1/servers/abc?all_tenants=1', 200],
+      ['GET', '/v2.1/servers/', 401],
+      ['GET', '/v2.1/servers/abc/action', 401],
+      ['POST', '/v2.1/servers/abc', 401],
+      ['PUT', '/v2.1/os-keypairs/a/b', 200],
+      ['PUT', '/v2.1/os-keypairs', 401],
+      ['GET', '/v2/images', 401],
+      ['GET', '/v2.1/flavors', 200, nova],
+    ];
+    const label = (method: string, path: string, service: string | undefined) => `${method} ${path}${service === undefined ? '' : ' with a service token'}`;
+    const statuses = async (base: string) => {
+      const answers: string[] = [];
+      for (const [method, path, , service] of requests) {
+        const sent = await fetch(`${base}${path}`, { method, headers: { 'X-Auth-Token': restricted, ...(service === undefined ? {} : { 'X-Service-Token': service }) } });
+        await sent.arrayBuffer();
+        answers.push(`${label(method, path, service)}: ${sent.status}`);
+      }
+      return answers;
+    };
+    const ksm = await statuses(url);
+    assert.deepEqual(ksm, requests.map(([method, path, status, service]) => `${label(method, path, service)}: ${status}`));
+    assert.deepEqual(await statuses(batonUrl), ksm);
   });
 
   it('accepts an expired Baton user token only with a Baton service token holding the role', async () => {

@@ -3,8 +3,8 @@ import type { TokenData } from './token-data.ts';
 
 export type IdentityStatus = 'Confirmed' | 'Invalid';
 
-/** Who a confirmed token names: the token's data without the catalog, expiry as a Date. */
-export interface TokenIdentity extends Omit<TokenData, 'expiresAt' | 'catalog'> {
+/** Who a confirmed token names: the token's data without the catalog and access rules, expiry as a Date. */
+export interface TokenIdentity extends Omit<TokenData, 'expiresAt' | 'catalog' | 'accessRules'> {
   readonly expiresAt: Date;
 }
 
@@ -30,6 +30,6 @@ export interface AuthContext {
 }
 
 export function toIdentity(data: TokenData): TokenIdentity {
-  const { catalog: _catalog, expiresAt, roles, ...identity } = data;
+  const { catalog: _catalog, accessRules: _accessRules, expiresAt, roles, ...identity } = data;
   return Object.freeze({ ...identity, roles: Object.freeze([...roles]), expiresAt: new Date(expiresAt) });
 }

@@ -1,6 +1,9 @@
 // The framework-free decision: request headers in, verdict plus the headers to remove and set
 // out. The order of checks is keystonemiddleware's (spec C.2): service token first, never with
-// allow_expired; its roles decide whether the user token may be expired.
+// allow_expired; its roles decide whether the user token may be expired. Then a user token
+// restricted by access rules must allow this request (validate_allowed_request).
+import { checkAccessRules, type AccessRulesVerdict, type RequestTarget } from './access-rules.ts';
+import type { Logger } from './cached-validator.ts';
 import { toIdentity, type AuthContext, type IdentityStatus, type TokenIdentity } from './context.ts';
 import { IdentityUnavailableError } from './errors.ts';
 import { serviceHeaders, SPOOFABLE_HEADERS, userHeaders, type HeaderMap } from './headers.ts';
@@ -23,6 +26,10 @@ export interface AuthTokenCoreOptions {
   readonly serviceTokenRolesRequired: boolean;
   readonly delayAuthDecision: boolean;
   readonly includeServiceCatalog: boolean;
+  /** [keystone_authtoken] service_type: what access rules must name; null refuses restricted tokens. */
+  readonly serviceType?: string | null;
+  /** Told once why restricted tokens cannot be allowed at all (no service_type, not in the catalog). */
+  readonly logger?: Pick<Logger, 'warn'>;
   readonly now?: () => number;
 }
 
@@ -51,6 +58,13 @@ export type AuthDecision =
 type Pass = { status: IdentityStatus; data: TokenData | null; unavailable: boolean };
 
 const INVALID: Pass = { status: 'Invalid', data: null, unavailable: false };
+
+const ACCESS_RULES_REFUSALS: Readonly<Record<Exclude<AccessRulesVerdict, 'allowed'>, string>> = {
+  'no-service-type': 'user token restricted by access rules, and [keystone_authtoken] service_type is not set',
+  'not-in-catalog': "user token restricted by access rules, and [keystone_authtoken] service_type is not in the token's catalog",
+  'no-matching-rule': "user token's access rules do not allow this request",
+};
+
 /** Stands for "no token data" in the context memo's keys. */
 const NO_DATA = {};
 
@@ -65,6 +79,8 @@ export class AuthTokenCore {
   readonly #identities = new WeakMap<TokenData, TokenIdentity>();
   readonly #contexts = new WeakMap<object, WeakMap<object, Map<number, AuthContext>>>();
   readonly #setHeaders = new WeakMap<AuthContext, Readonly<HeaderMap>>();
+  readonly #catalogTypes = new WeakMap<TokenData, ReadonlySet<string>>();
+  readonly #warned = new Set<AccessRulesVerdict>();
 
   constructor(options: AuthTokenCoreOptions) {
     if (typeof options.validator?.validate !== 'function') throw new TypeError('AuthTokenCore: validator.validate is required');
@@ -81,19 +97,23 @@ export class AuthTokenCore {
     return this.#options.wwwAuthenticateUri;
   }
 
-  async authenticate(headers: IncomingHeaders, overrides: DecisionOverrides = {}): Promise<AuthDecision> {
+  /**
+   * `target` is the request's method and path (no query string), which access rules are
+   * matched against; without it a token restricted by access rules is refused.
+   */
+  async authenticate(headers: IncomingHeaders, overrides: DecisionOverrides = {}, target?: RequestTarget): Promise<AuthDecision> {
     const serviceRead = readToken(headers, 'x-service-token');
     const service = serviceRead.kind === 'absent' ? null : await this.#pass(serviceRead, false);
     const roleOk = this.#roleOk(service);
     const user = await this.#pass(readUserToken(headers), roleOk);
-    return this.#decide(user, service, roleOk, overrides);
+    return this.#decide(user, service, roleOk, overrides, target);
   }
 
   /**
    * The same decision when it needs nothing but the in-process cache (no call to identity or to
    * a shared cache), else undefined: adapters try this first, so a warm request stays synchronous.
    */
-  authenticateCached(headers: IncomingHeaders, overrides: DecisionOverrides = {}): AuthDecision | undefined {
+  authenticateCached(headers: IncomingHeaders, overrides: DecisionOverrides = {}, target?: RequestTarget): AuthDecision | undefined {
     const serviceRead = readToken(headers, 'x-service-token');
     let service: Pass | null = null;
     if (serviceRead.kind !== 'absent') {
@@ -103,18 +123,20 @@ export class AuthTokenCore {
     }
     const roleOk = this.#roleOk(service);
     const user = this.#peek(readUserToken(headers), roleOk);
-    return user === undefined ? undefined : this.#decide(user, service, roleOk, overrides);
+    return user === undefined ? undefined : this.#decide(user, service, roleOk, overrides, target);
   }
 
   #roleOk(service: Pass | null): boolean {
     return service?.data != null && service.data.roles.some((role) => this.#roles.has(role));
   }
 
-  #decide(user: Pass, sent: Pass | null, roleOk: boolean, overrides: DecisionOverrides): AuthDecision {
+  #decide(validated: Pass, sent: Pass | null, roleOk: boolean, overrides: DecisionOverrides, target: RequestTarget | undefined): AuthDecision {
     const delay = overrides.delayAuthDecision ?? this.#options.delayAuthDecision;
     const rolesRequired = overrides.serviceTokenRolesRequired ?? this.#options.serviceTokenRolesRequired;
     // Without the role the token is still a valid token; whether that is enough is a setting.
     const service = sent !== null && sent.status === 'Confirmed' && rolesRequired && !roleOk ? { ...sent, status: 'Invalid' as const } : sent;
+    const ruled = this.#accessRules(validated, service?.status === 'Confirmed', target);
+    const user = ruled === 'allowed' || ruled === null ? validated : INVALID;
     const context = this.#context(user, service, roleOk);
     const accepted = user.status === 'Confirmed' && (service === null || service.status === 'Confirmed');
     if (!accepted && !delay) {
@@ -123,7 +145,7 @@ export class AuthTokenCore {
         ? 'identity unavailable to validate tokens'
         : service !== null && service.status !== 'Confirmed'
           ? sent?.status === 'Confirmed' ? 'service token has none of service_token_roles' : 'invalid service token'
-          : 'missing, invalid or expired user token';
+          : ruled !== null && ruled !== 'allowed' ? ACCESS_RULES_REFUSALS[ruled] : 'missing, invalid or expired user token';
       return { kind: 'reject', context, response: unavailable ? identityUnavailable() : this.#rejection, reason };
     }
     let set = this.#setHeaders.get(context);
@@ -138,6 +160,41 @@ export class AuthTokenCore {
       this.#setHeaders.set(context, (set = Object.freeze(built)));
     }
     return { kind: 'allow', context, removeHeaders: SPOOFABLE_HEADERS, setHeaders: set };
+  }
+
+  /** The access-rules verdict on a confirmed user token, or null when no rules restrict it. */
+  #accessRules(user: Pass, serviceTokenConfirmed: boolean, target: RequestTarget | undefined): AccessRulesVerdict | null {
+    const data = user.status === 'Confirmed' ? user.data : null;
+    if (data === null || data.accessRules === null) return null;
+    const verdict = checkAccessRules({
+      rules: data.accessRules,
+      serviceType: this.#options.serviceType ?? null,
+      catalogTypes: this.#catalogTypesOf(data),
+      serviceTokenConfirmed,
+      target,
+    });
+    // A setting, not the token, is at fault: worth one warning, not one per request.
+    if ((verdict === 'no-service-type' || verdict === 'not-in-catalog') && !this.#warned.has(verdict)) {
+      this.#warned.add(verdict);
+      this.#options.logger?.warn(
+        verdict === 'no-service-type'
+          ? 'a token restricted by application-credential access rules was refused: set [keystone_authtoken] service_type to check them'
+          : `a token restricted by application-credential access rules was refused: [keystone_authtoken] service_type ${this.#options.serviceType} is not a service type in its catalog` +
+              (this.#options.includeServiceCatalog ? '' : ' (include_service_catalog is false, so tokens come without one)'),
+      );
+    }
+    return verdict;
+  }
+
+  /** The service types of a token's catalog (X-Service-Catalog's v2 entries), once per cached token. */
+  #catalogTypesOf(data: TokenData): ReadonlySet<string> {
+    let types = this.#catalogTypes.get(data);
+    if (types === undefined) {
+      const entries = data.catalog === null ? [] : (JSON.parse(data.catalog) as { type?: unknown }[]);
+      types = new Set(entries.map((entry) => entry.type).filter((type) => typeof type === 'string'));
+      this.#catalogTypes.set(data, types);
+    }
+    return types;
   }
 
   /** One token through identity (or the cache) and the local expiry check. */

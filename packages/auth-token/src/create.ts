@@ -20,6 +20,12 @@ export interface CreateAuthTokenOptions {
   readonly keyPrefix?: string;
   /** Replaces the session built from the credentials (tests count identity calls with it). */
   readonly session?: IdentitySession;
+  /**
+   * The service type used when [keystone_authtoken] service_type is unset: a service that knows
+   * what it is (Baton's compute says 'compute') passes it, as keystonemiddleware's
+   * BaseAuthProtocol takes service_type from its caller.
+   */
+  readonly serviceType?: string;
 }
 
 export interface AuthToken {
@@ -68,6 +74,8 @@ export function createAuthToken(config: KeystoneAuthtokenConfig, options: Create
     serviceTokenRolesRequired: config.service_token_roles_required,
     delayAuthDecision: config.delay_auth_decision,
     includeServiceCatalog: config.include_service_catalog,
+    serviceType: config.service_type ?? options.serviceType ?? null,
+    logger,
   });
   return { core, cacheKind: cache?.kind ?? 'none', close: () => validator.close() };
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setRejectionReason } from '@baton/logging';
 import type { AuthContext } from './context.ts';
 import type { AuthTokenCore, DecisionOverrides } from './core.ts';
+import { requestTarget } from './access-rules.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
 import { rewriteRequestHeaders } from './rewrite-headers.ts';
@@ -26,7 +27,8 @@ export function installAuthToken(app: FastifyInstance, core: AuthTokenCore): voi
   app.addHook('onRequest', async function authTokenHook(request, reply) {
     const overrides = request.routeOptions.config.authToken;
     const headers = tokenHeadersOf(request.raw.rawHeaders);
-    const decision = core.authenticateCached(headers, overrides) ?? (await core.authenticate(headers, overrides));
+    const target = requestTarget(request.raw.method, request.raw.url);
+    const decision = core.authenticateCached(headers, overrides, target) ?? (await core.authenticate(headers, overrides, target));
     request.authToken = decision.context;
     if (decision.kind === 'reject') {
       setRejectionReason(request.raw, decision.reason);

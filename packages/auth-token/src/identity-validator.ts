@@ -4,6 +4,9 @@ import { IdentityUnavailableError } from './errors.ts';
 import { parseTokenBody, type TokenData } from './token-data.ts';
 import type { ValidateFn } from './cached-validator.ts';
 
+/** The access-rules version this middleware enforces (keystonemiddleware's ACCESS_RULES_SUPPORT). */
+const ACCESS_RULES_SUPPORT = '1';
+
 /** The slice of @baton/session's Session this needs (structural, so tests can count calls). */
 export interface IdentitySession {
   request(
@@ -85,7 +88,7 @@ export function identityValidator(options: IdentityValidatorOptions): ValidateFn
 }
 
 function headersFor(token: string): Record<string, string> {
-  // No OpenStack-Identity-Access-Rules header: Baton does not match application-credential
-  // access rules, so identity must refuse tokens restricted by them rather than let them through.
-  return { 'X-Subject-Token': token };
+  // The middleware enforces application-credential access rules (core.ts), so it says so, as
+  // keystonemiddleware does; without the header identity refuses tokens restricted by them.
+  return { 'X-Subject-Token': token, 'OpenStack-Identity-Access-Rules': ACCESS_RULES_SUPPORT };
 }

@@ -15,6 +15,7 @@ export { AuthTokenCore } from './core.ts';
 export type { AuthDecision, AuthTokenCoreOptions, DecisionOverrides, TokenValidator } from './core.ts';
 export type { AuthContext, IdentityStatus, TokenIdentity } from './context.ts';
 export type { TokenData } from './token-data.ts';
+export type { AccessRule, RequestTarget } from './access-rules.ts';
 export { parseTokenBody } from './token-data.ts';
 export { SPOOFABLE_HEADERS } from './headers.ts';
 export { MAX_TOKEN_LENGTH } from './token-header.ts';

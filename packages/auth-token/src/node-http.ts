@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setRejectionReason } from '@baton/logging';
 import type { AuthContext } from './context.ts';
 import type { AuthDecision, AuthTokenCore, DecisionOverrides } from './core.ts';
+import { requestTarget } from './access-rules.ts';
 import { ServiceTokenRequiredError } from './errors.ts';
 import type { ErrorResponse } from './responses.ts';
 import { rewriteRequestHeaders } from './rewrite-headers.ts';
@@ -48,9 +49,10 @@ function authenticateThen(
     proceed();
   };
   const headers = tokenHeadersOf(req.rawHeaders);
-  const cached = core.authenticateCached(headers, overrides);
+  const target = requestTarget(req.method, req.url);
+  const cached = core.authenticateCached(headers, overrides, target);
   if (cached !== undefined) apply(cached);
-  else core.authenticate(headers, overrides).then(apply, failed);
+  else core.authenticate(headers, overrides, target).then(apply, failed);
 }
 
 /** connect/Express middleware: `app.use(authTokenMiddleware(core))`. */

@@ -1,5 +1,6 @@
 // The parts of a validated token (GET /v3/auth/tokens body) the middleware uses, parsed once
 // and small enough to cache as JSON.
+import type { AccessRule } from './access-rules.ts';
 
 export interface TokenData {
   readonly userId: string;
@@ -21,6 +22,11 @@ export interface TokenData {
   readonly isAdminProject: boolean;
   /** X-Service-Catalog value: the catalog in the v2 shape keystonemiddleware sends, or null. */
   readonly catalog: string | null;
+  /**
+   * The application credential's access_rules, or null when the token is not restricted by
+   * any. Cached with the rest, so a cache hit is checked against them like a fresh answer.
+   */
+  readonly accessRules: readonly AccessRule[] | null;
 }
 
 type Json = Record<string, unknown>;
@@ -59,7 +65,20 @@ export function parseTokenBody(body: unknown): TokenData | undefined {
     expiresAt,
     isAdminProject: token.is_admin_project !== false,
     catalog: Array.isArray(token.catalog) ? JSON.stringify(v2Catalog(token.catalog)) : null,
+    accessRules: accessRulesOf(object(token.application_credential)),
   };
+}
+
+// A credential without access_rules is unrestricted; one with them (even none, or unreadable
+// ones) is restricted, and a rule missing a field can allow nothing, so it is left out.
+function accessRulesOf(credential: Json | undefined): AccessRule[] | null {
+  if (credential?.access_rules === undefined || credential.access_rules === null) return null;
+  const rules = Array.isArray(credential.access_rules) ? credential.access_rules : [];
+  return rules.flatMap((entry) => {
+    const rule = object(entry);
+    const [service, path, method] = [text(rule?.service), text(rule?.path), text(rule?.method)];
+    return service === null || path === null || method === null ? [] : [{ service, path, method }];
+  });
 }
 
 // keystonemiddleware hands services the catalog in the v2 shape: one dict per region holding

@@ -87,7 +87,10 @@ function parseEntry(text: string): TokenData | undefined {
     if (value === null || typeof value.userId !== 'string' || typeof value.expiresAt !== 'number' || !Array.isArray(value.roles)) {
       return undefined;
     }
+    // An entry without the field predates access rules: asking identity again is the safe answer.
+    if (value.accessRules !== null && !Array.isArray(value.accessRules)) return undefined;
     Object.freeze(value.roles);
+    if (value.accessRules !== null) Object.freeze(value.accessRules).forEach((rule) => Object.freeze(rule));
     return Object.freeze(value) as TokenData;
   } catch {
     return undefined;

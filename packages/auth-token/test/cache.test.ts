@@ -11,7 +11,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 const token = (expiresInMs: number): TokenData => ({
   userId: 'u', userName: 'u', userDomainId: 'default', userDomainName: 'Default', projectId: 'p', projectName: 'p',
   projectDomainId: 'default', projectDomainName: 'Default', domainId: null, domainName: null, systemScope: null,
-  roles: ['member'], expiresAt: Date.now() + expiresInMs, isAdminProject: true, catalog: null,
+  roles: ['member'], expiresAt: Date.now() + expiresInMs, isAdminProject: true, catalog: null, accessRules: null,
 });
 
 describe('cache keys and lifetimes', () => {
@@ -43,6 +43,16 @@ describe('cache keys and lifetimes', () => {
     assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.roles));
     assert.equal(decodeEntry('{"userId":1}'), undefined);
     assert.equal(decodeEntry('not json'), undefined);
+  });
+
+  it("keeps a restricted token's access rules in its entry, and takes no entry without the field for an unrestricted one", () => {
+    const rules = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }];
+    const restricted = decodeEntry(encodeEntry({ ...token(60_000), accessRules: rules }));
+    assert.deepEqual(restricted?.accessRules, rules);
+    assert.ok(Object.isFrozen(restricted!.accessRules) && Object.isFrozen(restricted!.accessRules![0]));
+    // Written before access rules were cached: it cannot say the token is unrestricted.
+    const { accessRules: _accessRules, ...older } = token(60_000);
+    assert.equal(decodeEntry(JSON.stringify(older)), undefined);
   });
 
   it('caps the lifetime at the token expiry (strict) or the end of its window (allow_expired)', () => {

@@ -5,15 +5,17 @@ import { quietLogger } from './support/stack.ts';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
-const data = (userName: string, roles: string[], expiresAt: number): TokenData => ({
+const data = (userName: string, roles: string[], expiresAt: number, extra: Partial<TokenData> = {}): TokenData => ({
   userId: `${userName}-id`, userName, userDomainId: 'default', userDomainName: 'Default', projectId: 'p', projectName: 'p',
   projectDomainId: 'default', projectDomainName: 'Default', domainId: null, domainName: null, systemScope: null,
-  roles, expiresAt, isAdminProject: true, catalog: null,
+  roles, expiresAt, isAdminProject: true, catalog: null, accessRules: null, ...extra,
 });
 
-// Identity as a table: token -> data when valid (also with allow_expired), counting the calls.
-function setup(tokens: Record<string, TokenData>) {
+// Identity as a table: token -> data when valid (also with allow_expired), counting the calls;
+// the core checks access rules under `serviceType` and collects its warnings.
+function setup(tokens: Record<string, TokenData>, serviceType: string | null = null) {
   const calls: string[] = [];
+  const warnings: string[] = [];
   const validate: ValidateFn = async (token, { allowExpired }) => {
     calls.push(`${token}${allowExpired ? ' allow_expired' : ''}`);
     const found = tokens[token];
@@ -28,9 +30,11 @@ function setup(tokens: Record<string, TokenData>) {
     serviceTokenRolesRequired: true,
     delayAuthDecision: false,
     includeServiceCatalog: false,
+    serviceType,
+    logger: { warn: (message) => warnings.push(message) },
     now: () => NOW,
   });
-  return { core, calls };
+  return { core, calls, warnings };
 }
 
 const summary = (decision: AuthDecision | undefined) =>
@@ -98,5 +102,67 @@ describe('AuthTokenCore: the in-process path', () => {
     assert.notEqual(delayed?.context, a.context);
     assert.equal(delayed?.context.serviceIdentityStatus, 'Invalid');
     assert.equal(delayed?.context.identityStatus, 'Confirmed');
+  });
+});
+
+const CATALOG = JSON.stringify([{ type: 'compute', endpoints: [] }, { type: 'identity', endpoints: [] }]);
+const RULES = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }];
+const RESTRICTED = {
+  ruled: data('demo', ['member'], NOW + 3_600_000, { accessRules: RULES, catalog: CATALOG }),
+  expiredRuled: data('demo', ['member'], NOW - 60_000, { accessRules: RULES, catalog: CATALOG }),
+  noCatalog: data('demo', ['member'], NOW + 3_600_000, { accessRules: RULES }),
+  nova: data('nova', ['service'], NOW + 3_600_000),
+};
+
+const GET_SERVER = { method: 'GET', path: '/v2.1/servers/abc' };
+const GET_FLAVOR = { method: 'GET', path: '/v2.1/flavors/abc' };
+
+describe('AuthTokenCore: tokens restricted by access rules', () => {
+  it('allows what a rule names and refuses the rest, cached entries included', async () => {
+    const { core, calls } = setup(RESTRICTED, 'compute');
+    const headers = { 'x-auth-token': ['ruled'] };
+    assert.equal((await core.authenticate(headers, {}, GET_SERVER)).kind, 'allow');
+    const other = await core.authenticate(headers, {}, GET_FLAVOR);
+    assert.equal(other.kind, 'reject');
+    assert.equal(other.kind === 'reject' && other.reason, "user token's access rules do not allow this request");
+    assert.equal(other.context.user, null);
+    assert.equal(core.authenticateCached(headers, {}, { method: 'POST', path: '/v2.1/servers/abc' })?.kind, 'reject');
+    assert.equal(core.authenticateCached(headers, {}, GET_SERVER)?.kind, 'allow');
+    assert.equal(core.authenticateCached(headers)?.kind, 'reject', 'no method and path: nothing to match');
+    assert.deepEqual(calls, ['ruled'], 'identity was asked once: every later decision came from the cache');
+  });
+
+  it('refuses them without service_type, or with one not in the catalog, warning once', async () => {
+    const unset = setup(RESTRICTED, null);
+    for (let i = 0; i < 2; i++) assert.equal((await unset.core.authenticate({ 'x-auth-token': ['ruled'] }, {}, GET_SERVER)).kind, 'reject');
+    assert.equal(unset.warnings.length, 1);
+    assert.match(unset.warnings[0]!, /set \[keystone_authtoken\] service_type/);
+    assert.equal((await unset.core.authenticate({ 'x-auth-token': ['nova'] }, {}, GET_SERVER)).kind, 'allow', 'unrestricted tokens need no service_type');
+
+    const image = setup(RESTRICTED, 'image');
+    assert.equal((await image.core.authenticate({ 'x-auth-token': ['ruled'] }, {}, GET_SERVER)).kind, 'reject');
+    const compute = setup(RESTRICTED, 'compute');
+    assert.equal((await compute.core.authenticate({ 'x-auth-token': ['noCatalog'] }, {}, GET_SERVER)).kind, 'reject');
+    assert.match(compute.warnings[0] ?? '', /service_type compute is not a service type in its catalog/);
+  });
+
+  it('identity always lets the token be validated: GET …/v3/auth/tokens, and nothing else', async () => {
+    const { core } = setup(RESTRICTED, 'identity');
+    const headers = { 'x-auth-token': ['noCatalog'] };
+    assert.equal((await core.authenticate(headers, {}, { method: 'GET', path: '/identity/v3/auth/tokens' })).kind, 'allow');
+    assert.equal((await core.authenticate(headers, {}, { method: 'HEAD', path: '/v3/auth/tokens' })).kind, 'reject');
+    assert.equal((await core.authenticate({ 'x-auth-token': ['ruled'] }, {}, { method: 'GET', path: '/v3/projects' })).kind, 'reject');
+  });
+
+  it('a confirmed service token makes it a chain of calls: any path, and an expired user token too', async () => {
+    const { core } = setup(RESTRICTED, 'compute');
+    const chained = { 'x-auth-token': ['expiredRuled'], 'x-service-token': ['nova'] };
+    const decision = await core.authenticate(chained, {}, GET_FLAVOR);
+    assert.equal(decision.kind, 'allow');
+    assert.equal(decision.context.userTokenExpired, true);
+    assert.equal((await core.authenticate({ 'x-auth-token': ['ruled'], 'x-service-token': ['ruled'] }, {}, GET_FLAVOR)).kind, 'reject');
+    const delayed = await core.authenticate({ 'x-auth-token': ['ruled'], 'x-service-token': ['junk token'] }, { delayAuthDecision: true }, GET_FLAVOR);
+    assert.equal(delayed.context.identityStatus, 'Invalid', 'an invalid service token is no chain');
+    assert.equal((await core.authenticate({ 'x-auth-token': ['expiredRuled'] }, {}, GET_SERVER)).kind, 'reject');
   });
 });

@@ -81,3 +81,28 @@ export async function findRoleId(url: string, token: string, name: string): Prom
 export async function grantProjectRole(url: string, token: string, projectId: string, userId: string, roleId: string): Promise<void> {
   await callApi('PUT', `${url}/projects/${projectId}/users/${userId}/roles/${roleId}`, { token, expect: 204 });
 }
+
+/**
+ * Creates an application credential restricted by `accessRules` for the user of `userToken`
+ * (project-scoped) and returns a token issued with it.
+ */
+export async function issueAccessRuleToken(
+  url: string,
+  userToken: string,
+  userId: string,
+  accessRules: readonly { service: string; method: string; path: string }[],
+): Promise<string> {
+  const { json } = await callApi('POST', `${url}/users/${userId}/application_credentials`, {
+    token: userToken,
+    body: { application_credential: { name: `ruled-${Date.now()}-${Math.random().toString(36).slice(2)}`, access_rules: accessRules } },
+    expect: 201,
+  });
+  const { id, secret } = (json as { application_credential: { id: string; secret: string } }).application_credential;
+  const { headers } = await callApi('POST', `${url}/auth/tokens`, {
+    body: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
+    expect: 201,
+  });
+  const token = headers.get('x-subject-token');
+  if (token === null) throw new Error('POST /v3/auth/tokens answered 201 without X-Subject-Token');
+  return token;
+}

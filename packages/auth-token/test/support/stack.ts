@@ -92,6 +92,7 @@ export async function startStack(options: TestIdentityOptions = {}): Promise<Sta
         include_service_catalog: true,
         service_token_roles: ['service'],
         service_token_roles_required: true,
+        service_type: null,
         token_cache_time: 300,
         allow_expired_window: options.allowExpiredWindow ?? 172800,
         memcached_servers: null,

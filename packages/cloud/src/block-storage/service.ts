@@ -26,7 +26,7 @@ export async function startBlockStorage(options: ServiceStartOptions): Promise<R
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<BlockStorageDatabase>(config.values.database.connection, () => blockStorageMigrations, log);
   const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
-  const auth = createAuthToken(config.authToken, { logger });
+  const auth = createAuthToken(config.authToken, { logger, serviceType: 'block-storage' });
   const options_ = config.values.block_storage;
   const volumes = new VolumeManager({
     db: database.db,

@@ -21,7 +21,7 @@ export async function startCompute(options: ServiceStartOptions): Promise<Runnin
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ComputeDatabase>(config.values.database.connection, () => computeMigrations, log);
   const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
-  const auth = createAuthToken(config.authToken, { logger });
+  const auth = createAuthToken(config.authToken, { logger, serviceType: 'compute' });
   // Compute's database holds the job tables beside its own (computeMigrations includes them).
   const jobs = new JobStore(database.db as unknown as JobDb, { skipLocked: database.dialect.name === 'postgres' });
   const instances = new InstanceStore(database.db);

@@ -21,7 +21,7 @@ export async function startImage(options: ServiceStartOptions): Promise<RunningS
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<ImageDatabase>(config.values.database.connection, () => imageMigrations, log);
   const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
-  const auth = createAuthToken(config.authToken, { logger });
+  const auth = createAuthToken(config.authToken, { logger, serviceType: 'image' });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();

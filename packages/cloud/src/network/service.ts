@@ -19,7 +19,7 @@ export async function startNetwork(options: ServiceStartOptions): Promise<Runnin
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const database = await openServiceDatabase<NetworkDatabase>(config.values.database.connection, () => networkMigrations, log);
   const { logger, close: closeLog } = serviceLoggerOf(options, config.values.DEFAULT);
-  const auth = createAuthToken(config.authToken, { logger });
+  const auth = createAuthToken(config.authToken, { logger, serviceType: 'network' });
   const cleanup = async (): Promise<void> => {
     await auth.close();
     await database.close();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCloudIdentity, type CloudIdentity } from '@baton/test-support';
+import { issueAccessRuleToken, startCloudIdentity, type CloudIdentity } from '@baton/test-support';
 import { startBlockStorage, type RunningService } from '../../src/index.ts';
 import { createSilentLogger } from '@baton/logging';
 import { dropSchema, POSTGRES } from '../image/fixture.ts';
@@ -90,6 +90,13 @@ for (const dialect of ['sqlite', 'postgresql'] as const) describe(`block-storage
     assert.deepEqual([body.versions[0].id, body.versions[0].min_version, body.versions[0].version], ['v3.0', '3.0', '3.70']);
     const shown = await call('GET', `${demoProject}/volumes`, { version: '3.44' });
     assert.equal(shown.headers.get('openstack-api-version'), 'volume 3.44');
+  });
+
+  it('checks application-credential access rules under its own type, block-storage, when service_type is unset', async () => {
+    const rules = [{ service: 'block-storage', method: 'GET', path: '/v3/*/volumes' }];
+    const restricted = await issueAccessRuleToken(cloud.url, demo, cloud.users.demo.userId, rules);
+    const statuses = [await call('GET', `${demoProject}/volumes`, { token: restricted }), await call('GET', `${demoProject}/volumes/detail`, { token: restricted })];
+    assert.deepEqual(statuses.map((answer) => answer.status), [200, 401]);
   });
 
   it('creates a volume (creating → available), lists, shows, filters and deletes it', async () => {

@@ -76,6 +76,13 @@ export const keystoneAuthtokenGroup = defineGroup('keystone_authtoken', {
         'keystonemiddleware 13.0.0 and later). False restores the old behaviour, where any valid token sent as ' +
         'X-Service-Token lets an expired user token through; it logs a warning at start-up.',
     }),
+    service_type: strOpt({
+      default: null,
+      help:
+        'The type of this service as it appears in the service catalog (e.g. compute). Tokens of application ' +
+        'credentials restricted by access rules are checked against the rules naming this type; while it is unset ' +
+        "such tokens are refused. Baton's cloud services use their own type when it is unset.",
+    }),
     token_cache_time: intOpt({
       default: 300,
       min: -1,
