@@ -218,6 +218,22 @@ export const projectTagsSequence: Sequence = async (api) => {
   await api.call('no token', 'GET', `/projects/${id}/tags`, undefined, null);
   await api.call('delete', 'DELETE', `/projects/${id}`);
   await api.call('delete other', 'DELETE', `/projects/${other}`);
+
+  // Descriptions as Keystone keeps them: '' when left out, null when sent as null; a service's
+  // is an extra attribute, absent when left out and any JSON when given.
+  const nulled = (await api.call('project with a null description', 'POST', '/projects', { project: { name: api.unique('nulled'), description: null } })).body.project.id as string;
+  await api.call('project description set', 'PATCH', `/projects/${nulled}`, { project: { description: 'set', enabled: false } });
+  await api.call('project description back to null', 'PATCH', `/projects/${nulled}`, { project: { description: null } });
+  await api.call('delete the nulled project', 'DELETE', `/projects/${nulled}`);
+  const group = (await api.call('group with a null description', 'POST', '/groups', { group: { name: api.unique('nulled'), description: null } })).body.group.id as string;
+  await api.call('delete the group', 'DELETE', `/groups/${group}`);
+  const services = [
+    await api.call('service without a description', 'POST', '/services', { service: { type: api.unique('described'), name: 'n' } }),
+    await api.call('service with a null description', 'POST', '/services', { service: { type: api.unique('described'), description: null } }),
+    await api.call('service with a number for description', 'POST', '/services', { service: { type: api.unique('described'), description: 7 } }),
+  ].map((created) => created.body.service.id as string);
+  await api.call('service description updated', 'PATCH', `/services/${services[2]}`, { service: { description: 'text' } });
+  for (const serviceId of services) await api.call('delete the service', 'DELETE', `/services/${serviceId}`);
 };
 
 /** /v3/policies: policy documents with a type, a blob and extra attributes. */

@@ -66,12 +66,12 @@ export class CatalogManager {
     return this.#driver.deleteRegion(id);
   }
 
-  createService(input: { id?: string; type: string; name?: string; description?: string; enabled?: boolean; extra?: Record<string, unknown> }): Promise<Service> {
+  createService(input: { id?: string; type: string; name?: string; enabled?: boolean; extra?: Record<string, unknown> }): Promise<Service> {
     return this.#driver.createService({
       id: input.id ?? newId(),
       type: input.type,
       name: input.name ?? '',
-      description: input.description ?? '',
+      description: null,
       enabled: input.enabled ?? true,
       extra: input.extra ?? {},
     });

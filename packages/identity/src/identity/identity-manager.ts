@@ -67,7 +67,8 @@ export interface GroupInput {
   id?: string;
   name: string;
   domainId: string;
-  description?: string;
+  /** Left out: ''; null is kept (Keystone's setdefault). */
+  description?: string | null;
   extra?: Record<string, unknown>;
 }
 
@@ -286,7 +287,7 @@ export class IdentityManager {
       id: input.id ?? newId(),
       name: input.name,
       domainId: input.domainId,
-      description: input.description ?? '',
+      description: input.description === undefined ? '' : input.description,
       extra: input.extra ?? {},
     });
   }

@@ -8,7 +8,8 @@ import type { RevocationManager } from '../token/revocation-manager.ts';
 export interface DomainInput {
   id?: string;
   name: string;
-  description?: string;
+  /** Left out: ''; null is kept (Keystone's setdefault). */
+  description?: string | null;
   enabled?: boolean;
   extra?: Record<string, unknown>;
 }
@@ -18,7 +19,8 @@ export interface ProjectInput {
   name: string;
   domainId: string;
   parentId?: string | null;
-  description?: string;
+  /** Left out: ''; null is kept (Keystone's setdefault). */
+  description?: string | null;
   enabled?: boolean;
   isDomain?: boolean;
   tags?: string[];
@@ -49,7 +51,7 @@ export class ResourceManager {
     return this.#driver.createDomain({
       id: input.id ?? newId(),
       name: input.name,
-      description: input.description ?? '',
+      description: input.description === undefined ? '' : input.description,
       enabled: input.enabled ?? true,
       extra: input.extra ?? {},
     });
@@ -99,7 +101,7 @@ export class ResourceManager {
       name: input.name,
       domainId: input.domainId,
       parentId,
-      description: input.description ?? '',
+      description: input.description === undefined ? '' : input.description,
       enabled: input.enabled ?? true,
       isDomain: input.isDomain ?? false,
       tags: input.tags ?? [],

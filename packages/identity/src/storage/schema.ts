@@ -8,7 +8,7 @@ export type BoolColumn = ColumnType<boolean | number, boolean, boolean>;
 export interface DomainTable {
   id: string;
   name: string;
-  description: string;
+  description: string | null;
   enabled: BoolColumn;
   extra: string;
 }
@@ -17,7 +17,7 @@ export interface ProjectTable {
   id: string;
   name: string;
   domain_id: string;
-  description: string;
+  description: string | null;
   enabled: BoolColumn;
   parent_id: string | null;
   is_domain: BoolColumn;
@@ -53,7 +53,7 @@ export interface GroupTable {
   id: string;
   name: string;
   domain_id: string;
-  description: string;
+  description: string | null;
   extra: string;
 }
 
@@ -97,7 +97,7 @@ export interface ServiceTable {
   id: string;
   type: string;
   name: string;
-  description: string;
+  description: string | null;
   enabled: BoolColumn;
   extra: string;
 }

@@ -7,7 +7,7 @@
 export interface Domain {
   id: string;
   name: string;
-  description: string;
+  description: string | null;
   enabled: boolean;
   /** Free-form extra attributes the API accepted (Keystone keeps them in `extra`). */
   extra: Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface Project {
   id: string;
   name: string;
   domainId: string;
-  description: string;
+  description: string | null;
   enabled: boolean;
   /** The parent project; for a top-level project, its domain id (as Keystone stores it). */
   parentId: string | null;
@@ -55,7 +55,7 @@ export interface Group {
   id: string;
   name: string;
   domainId: string;
-  description: string;
+  description: string | null;
   extra: Record<string, unknown>;
 }
 
@@ -117,7 +117,8 @@ export interface Service {
   id: string;
   type: string;
   name: string;
-  description: string;
+  /** Only services made before 0012 or by bootstrap; the API keeps it in `extra`, as Keystone. */
+  description: string | null;
   enabled: boolean;
   extra: Record<string, unknown>;
 }

@@ -119,4 +119,39 @@ describe('sqlite specifics', () => {
       await storage.close();
     }
   });
+
+  it('0012 makes domain, project, group and service descriptions nullable; a project keeps its tags, which still cascade', async () => {
+    const url = `sqlite:///${join(dir, 'upgrade-0012.db')}`;
+    const opened = await openDatabase<Record<string, Record<string, unknown>>>(url);
+    try {
+      const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => identityMigrations(opened.dialect) } });
+      assert.equal((await migrator.migrateTo('0011-role-options')).error, undefined);
+      await opened.db.insertInto('domain').values({ id: 'dom', name: 'dom', description: 'kept', enabled: true, extra: '{}' }).execute();
+      await opened.db
+        .insertInto('project')
+        .values({ id: 'proj', name: 'proj', domain_id: 'dom', description: 'kept too', enabled: true, parent_id: 'dom', is_domain: false, extra: '{}' })
+        .execute();
+      await opened.db.insertInto('project_tag').values({ project_id: 'proj', name: 'blue', position: 0 }).execute();
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+    } finally {
+      await opened.close();
+    }
+    const storage = await createStorage(url);
+    try {
+      assert.equal((await storage.resource.getDomain('dom')).description, 'kept');
+      const project = await storage.resource.getProject('proj');
+      assert.deepEqual([project.description, project.tags], ['kept too', ['blue']]);
+      assert.equal((await storage.resource.createProject(newProject('dom', { description: null }))).description, null);
+      await storage.resource.deleteProject('proj');
+      await assert.rejects(storage.resource.getProject('proj'), { code: 'ERR_IDENTITY_NOT_FOUND' });
+    } finally {
+      await storage.close();
+    }
+    const raw = new Database(join(dir, 'upgrade-0012.db'));
+    try {
+      assert.deepEqual(raw.prepare('select * from project_tag').all(), [], 'the tag went with its project');
+    } finally {
+      raw.close();
+    }
+  });
 });

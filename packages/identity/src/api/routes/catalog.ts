@@ -13,13 +13,10 @@ import { endpointSchemas, regionSchemas, serviceSchemas } from './schemas.ts';
 import { enabledFilter, extraAttributes, type Json } from './request.ts';
 
 const REGION_KNOWN = ['description', 'parent_region_id'];
-const SERVICE_KNOWN = ['type', 'name', 'description', 'enabled'];
+// A service's description is not in Keystone's schema: like Keystone, it is kept among the
+// extra attributes, any JSON, and absent when not given.
+const SERVICE_KNOWN = ['type', 'name', 'enabled'];
 const ENDPOINT_KNOWN = ['service_id', 'interface', 'url', 'region_id', 'region', 'enabled', 'legacy_endpoint_id'];
-
-/** A service's description is not in Keystone's schema: any JSON; only a string is kept. */
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : fallback;
-}
 
 export function catalogRoutes(context: ApiContext) {
   const { catalog } = context.service;
@@ -118,7 +115,6 @@ export function catalogRoutes(context: ApiContext) {
         catalog.createService({
           type: m.type,
           name: m.name ?? '',
-          description: stringOr((m as Json).description, ''),
           enabled: m.enabled ?? true,
           extra: extraAttributes(m, SERVICE_KNOWN),
         }),
@@ -127,8 +123,8 @@ export function catalogRoutes(context: ApiContext) {
         const patch: Partial<Omit<Service, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, SERVICE_KNOWN) } };
         if (m.type !== undefined) patch.type = m.type;
         if (m.name !== undefined) patch.name = m.name;
-        const description = (m as Json).description;
-        if (description !== undefined) patch.description = stringOr(description, '');
+        // One set before descriptions moved to the extra attributes gives way to the new one.
+        if ((m as Json).description !== undefined) patch.description = null;
         if (m.enabled !== undefined) patch.enabled = m.enabled;
         return catalog.updateService(id, patch);
       },

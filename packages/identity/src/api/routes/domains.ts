@@ -31,7 +31,7 @@ export function domainRoutes(context: ApiContext) {
       create: (m) =>
         resource.createDomain({
           name: m.name,
-          description: m.description ?? '',
+          description: m.description,
           enabled: m.enabled ?? true,
           extra: extraAttributes(m, KNOWN),
         }),
@@ -39,7 +39,7 @@ export function domainRoutes(context: ApiContext) {
         const before = await resource.getDomain(id);
         const patch: Partial<Omit<Domain, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
         if (m.name !== undefined) patch.name = m.name;
-        if (m.description !== undefined) patch.description = m.description ?? '';
+        if (m.description !== undefined) patch.description = m.description;
         if (m.enabled !== undefined) patch.enabled = m.enabled;
         return resource.updateDomain(id, patch);
       },

@@ -55,7 +55,7 @@ export function groupRoutes(context: ApiContext) {
         return identity.createGroup({
           name: m.name,
           domainId,
-          description: m.description ?? '',
+          description: m.description,
           extra: extraAttributes(m, KNOWN),
         });
       },
@@ -63,7 +63,7 @@ export function groupRoutes(context: ApiContext) {
         const before = await identity.getGroup(id);
         const patch: Partial<Omit<Group, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
         if (m.name !== undefined) patch.name = m.name;
-        if (m.description !== undefined) patch.description = m.description ?? '';
+        if (m.description !== undefined) patch.description = m.description;
         return identity.updateGroup(id, patch);
       },
       remove: async (id) => {

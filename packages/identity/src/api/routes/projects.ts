@@ -98,7 +98,7 @@ export function projectRoutes(context: ApiContext) {
           }
           const domain = await resource.createDomain({
             name: m.name,
-            description: m.description ?? '',
+            description: m.description,
             enabled: m.enabled ?? true,
             extra: extraAttributes(m, KNOWN),
           });
@@ -109,7 +109,7 @@ export function projectRoutes(context: ApiContext) {
             name: m.name,
             domainId: m.domain_id ?? defaultDomainId(context, caller),
             parentId: m.parent_id ?? null,
-            description: m.description ?? '',
+            description: m.description,
             enabled: m.enabled ?? true,
             tags: m.tags ?? [],
             extra: extraAttributes(m, KNOWN),
@@ -133,7 +133,7 @@ export function projectRoutes(context: ApiContext) {
         }
         const patch: Partial<Omit<Project, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, KNOWN) } };
         if (m.name !== undefined) patch.name = m.name;
-        if (m.description !== undefined) patch.description = m.description ?? '';
+        if (m.description !== undefined) patch.description = m.description;
         if (m.enabled !== undefined) patch.enabled = m.enabled;
         if (before.isDomain) {
           const { tags: _tags, ...domainPatch } = patch;

@@ -13,6 +13,7 @@ import { endpointFilterMigration } from './0007-endpoint-filter.ts';
 import { trustsMigration } from './0005-trusts.ts';
 import { domainConfigsMigration } from './0009-domain-configs.ts';
 import { roleOptionsMigration } from './0011-role-options.ts';
+import { nullDescriptionsMigration } from './0012-null-descriptions.ts';
 
 export function identityMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
@@ -27,5 +28,6 @@ export function identityMigrations(dialect: StorageDialect): Record<string, Migr
     '0005-trusts': trustsMigration(),
     '0009-domain-configs': domainConfigsMigration(),
     '0011-role-options': roleOptionsMigration(dialect),
+    '0012-null-descriptions': nullDescriptionsMigration(dialect),
   };
 }
