@@ -169,6 +169,10 @@ describe('baton CLI', () => {
 
     before(async () => {
       state = join(dir, 'up');
+      // The operator's own keystone.conf, kept by up: a cheap bcrypt cost, as baton demo's own
+      // cloud has, since with 15-second tokens everything logs in again all the time.
+      mkdirSync(state, { mode: 0o700 });
+      writeFileSync(join(state, 'keystone.conf'), '[identity]\npassword_hash_rounds = 4\n');
       const ports = await Promise.all(names.map(() => freePort()));
       flags = names.flatMap((name, i) => [`--${name}-port`, String(ports[i])]);
       up = await start('--token-lifetime', '15');

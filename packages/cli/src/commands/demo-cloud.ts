@@ -92,7 +92,17 @@ function freePort(): Promise<number> {
 export async function startOwnCloud(dataDir: string, tokenLifetime: number, debug: boolean): Promise<DemoCloud> {
   const ports: Record<string, number> = { identity: await freePort() };
   for (const spec of CLOUD_SERVICES) ports[spec.name] = await freePort();
-  const cloud = await startCloud({ dataDir, host: '127.0.0.1', ports, tokenLifetime, onOutput: (s, l) => (debug ? process.stderr.write(`[${s}] ${l}\n`) : undefined) });
+  const cloud = await startCloud({
+    dataDir,
+    host: '127.0.0.1',
+    ports,
+    tokenLifetime,
+    // Every token of this throwaway loopback cloud lives seconds, so users and services log in
+    // again all the time (some 160 password checks a demo): at bcrypt's default cost of 12 the
+    // demo would mostly wait on hashing. Its passwords are random and gone with it.
+    passwordHashRounds: 4,
+    onOutput: (s, l) => (debug ? process.stderr.write(`[${s}] ${l}\n`) : undefined),
+  });
   return {
     kind: 'own',
     user: new DemoUser(cloud.authUrl, cloud.demoPassword),

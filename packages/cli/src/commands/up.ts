@@ -55,6 +55,8 @@ export interface CloudOptions {
   readonly ports: Readonly<Record<string, number>>;
   /** User token lifetime written to keystone.conf `[token] expiration` (and job durations to nova.conf). */
   readonly tokenLifetime?: number;
+  /** bcrypt cost written to keystone.conf `[identity] password_hash_rounds`; unset keeps the file's (Keystone's 12 on a new cloud). */
+  readonly passwordHashRounds?: number;
   /** Where the children's output goes, line by line. */
   readonly onOutput?: (service: string, line: string) => void;
   /** Where the lines saying which options of an existing file were updated go (stderr by default). */
@@ -111,10 +113,12 @@ export const TOKEN_LIFETIME_RANGE = { min: 10, max: 600 } as const;
 /** How much longer than a user token a live migration and a snapshot take on a `--token-lifetime` cloud. */
 export const JOB_MARGIN_SECONDS = 5;
 
-function keystoneSettings(dataDir: string, tokenLifetime: number | undefined): IniSetting[] {
+function keystoneSettings(dataDir: string, options: CloudOptions): IniSetting[] {
+  const { tokenLifetime, passwordHashRounds } = options;
   return [
     { section: 'DEFAULT', key: 'state_path', value: dataDir },
     ...(tokenLifetime === undefined ? [] : [{ section: 'token', key: 'expiration', value: String(tokenLifetime) }]),
+    ...(passwordHashRounds === undefined ? [] : [{ section: 'identity', key: 'password_hash_rounds', value: String(passwordHashRounds) }]),
   ];
 }
 
@@ -286,7 +290,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const secrets = secretsOf(dataDir);
   const keystone = join(dataDir, 'keystone.conf');
   const notice = options.onNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
-  writeConfig(keystone, `${HEADER}\n[DEFAULT]\n`, keystoneSettings(dataDir, options.tokenLifetime), notice);
+  writeConfig(keystone, `${HEADER}\n[DEFAULT]\n`, keystoneSettings(dataDir, options), notice);
   fernetSetup([keystone]);
   credentialSetup([keystone]);
   await runBootstrap([keystone], {
