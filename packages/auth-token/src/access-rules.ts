@@ -26,44 +26,78 @@ export function requestTarget(method: string | undefined, url: string | undefine
   return { method: method ?? '', path: query === -1 ? raw : raw.slice(0, query) };
 }
 
-const ONE_SEGMENT = '[^/]+';
-const ANY_REST = '.*';
+/** A rule path template, parsed: literal text, one non-empty segment (`*`, `{name}`), or anything (`**`). */
+type Piece = string | typeof ONE_SEGMENT | typeof ANY_REST;
+const ONE_SEGMENT = Symbol('one segment');
+const ANY_REST = Symbol('anything');
 
 /**
- * The regular expression for a rule's path template: `*` and `{name}` stand for one non-empty
- * segment, `**` for anything (slashes included, or nothing), a lone brace is dropped, and the
- * whole path must match. Unlike keystonemiddleware, other characters are literal: it copies
- * them into its regular expression unescaped, so there `.` matches any character.
+ * `*` and `{name}` stand for one non-empty segment, `**` for anything (slashes included, or
+ * nothing), a lone brace is dropped, and other characters are literal. keystonemiddleware copies
+ * those into a regular expression unescaped, so there `.` matches any character.
  */
-export function accessRulePathRegExp(template: string): RegExp {
-  let source = '';
+export function parseAccessRulePath(template: string): readonly Piece[] {
+  const pieces: Piece[] = [];
+  const push = (piece: Piece): void => {
+    const last = pieces.at(-1);
+    if (typeof piece === 'string' && typeof last === 'string') pieces[pieces.length - 1] = last + piece;
+    else pieces.push(piece);
+  };
   for (let i = 0; i < template.length; ) {
     const char = template[i] as string;
     if (char === '{') {
       const close = template.indexOf('}', i + 1);
-      if (close !== -1) source += ONE_SEGMENT;
+      if (close !== -1) push(ONE_SEGMENT);
       i = close === -1 ? i + 1 : close + 1;
     } else if (char === '}') {
       i += 1;
     } else if (char === '*') {
       const double = template[i + 1] === '*';
-      source += double ? ANY_REST : ONE_SEGMENT;
+      push(double ? ANY_REST : ONE_SEGMENT);
       i += double ? 2 : 1;
     } else {
-      source += char.replace(/[\\^$.|?+()[\]]/, '\\$&');
+      push(char);
       i += 1;
     }
   }
-  return new RegExp(`^${source}$`);
+  return pieces;
 }
 
-// A cached token's rules are the same objects on every request, so each is compiled once.
-const compiled = new WeakMap<AccessRule, RegExp>();
+/**
+ * Whether the whole path matches the parsed template. Not a regular expression: a rule's
+ * template is the user's, and `{a}{b}{c}…` or `**a**a…` would make a backtracking engine take
+ * exponential time on a request's path, stalling the service. Instead one pass per piece carries
+ * the set of path positions reachable so far: linear in the path for each piece.
+ */
+export function accessRulePathMatches(pieces: readonly Piece[], path: string): boolean {
+  const n = path.length;
+  let reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  for (const piece of pieces) {
+    const next = new Uint8Array(n + 1);
+    if (piece === ANY_REST) {
+      for (let k = 0, seen = 0; k <= n; k += 1) next[k] = seen |= reach[k] as number;
+    } else if (piece === ONE_SEGMENT) {
+      // Position k is reached when a reachable start before it is followed only by non-slashes.
+      for (let k = 1, open = false; k <= n; k += 1) {
+        open = (open || reach[k - 1] === 1) && path[k - 1] !== '/';
+        if (open) next[k] = 1;
+      }
+    } else {
+      for (let k = 0; k + piece.length <= n; k += 1) if (reach[k] === 1 && path.startsWith(piece, k)) next[k + piece.length] = 1;
+    }
+    reach = next;
+  }
+  return reach[n] === 1;
+}
+
+// A cached token's rules are the same objects on every request, so each is parsed once.
+const parsed = new WeakMap<AccessRule, readonly Piece[]>();
 
 function pathMatches(rule: AccessRule, path: string): boolean {
-  let regExp = compiled.get(rule);
-  if (regExp === undefined) compiled.set(rule, (regExp = accessRulePathRegExp(rule.path)));
-  return regExp.test(path);
+  let pieces = parsed.get(rule);
+  if (pieces === undefined) parsed.set(rule, (pieces = parseAccessRulePath(rule.path)));
+  return accessRulePathMatches(pieces, path);
 }
 
 export type AccessRulesVerdict = 'allowed' | 'no-service-type' | 'not-in-catalog' | 'no-matching-rule';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { issueAccessRuleToken, SYSTEM_PYTHON } from '@baton/test-support';
 import { createAuthToken, installAuthToken, withAuthToken, type AuthToken } from '../src/index.ts';
-import { accessRulePathRegExp } from '../src/access-rules.ts';
+import { accessRulePathMatches, parseAccessRulePath } from '../src/access-rules.ts';
 import { closeServer, createServer, echoHandler, listen, quietLogger, startStack, type Stack } from './support/stack.ts';
 
 // [path, template, matches]; `ksm` is keystonemiddleware's answer where it deliberately differs.
@@ -49,7 +49,17 @@ describe('access rule path templates', () => {
     const ksm = JSON.parse(execFileSync(SYSTEM_PYTHON, ['-c', program, pairs], { encoding: 'utf8' })) as boolean[];
     const rows = (answers: readonly boolean[]) => VECTORS.map((v, i) => `${v.path} ~ ${v.template}: ${answers[i]}`);
     assert.deepEqual(rows(ksm), rows(VECTORS.map((v) => v.ksm ?? v.matches)));
-    assert.deepEqual(rows(VECTORS.map((v) => accessRulePathRegExp(v.template).test(v.path))), rows(VECTORS.map((v) => v.matches)));
+    assert.deepEqual(rows(VECTORS.map((v) => accessRulePathMatches(parseAccessRulePath(v.template), v.path))), rows(VECTORS.map((v) => v.matches)));
+  });
+
+  it('decide hostile templates on long paths at once (a backtracking regular expression takes minutes here)', { timeout: 10_000 }, () => {
+    // A backtracking regular expression tries every split of the path between the segments:
+    // 2^n ways for n one-segment patterns in a row, and as bad for `**a**a…`.
+    const long = `/${'a'.repeat(16_000)}`;
+    assert.equal(accessRulePathMatches(parseAccessRulePath(`/${'{x}'.repeat(60)}b`), long), false);
+    assert.equal(accessRulePathMatches(parseAccessRulePath(`${'/**a'.repeat(50)}b`), long), false);
+    assert.equal(accessRulePathMatches(parseAccessRulePath(`/${'{x}'.repeat(60)}`), long), true);
+    assert.equal(accessRulePathMatches(parseAccessRulePath(`/**${'a**'.repeat(50)}`), long), true);
   });
 });
 
@@ -68,7 +78,8 @@ describe('a real Baton identity: an application credential with access rules', (
     await catalog.createEndpoint({ serviceId: compute.id, interface: 'public', url: 'http://127.0.0.1:8774/v2.1' });
     const rules = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*' }];
     restricted = await issueAccessRuleToken(stack.url, await stack.issue('demo'), stack.demo.userId, rules);
-    auth = createAuthToken(stack.config(), { logger: quietLogger, serviceType: 'compute' });
+    // `service_type =` left empty counts as unset (keystonemiddleware's `if not`): the service's own type applies.
+    auth = createAuthToken({ ...stack.config(), service_type: '' }, { logger: quietLogger, serviceType: 'compute' });
     server = createServer(withAuthToken(auth.core, echoHandler));
     url = await listen(server);
     app = Fastify();
