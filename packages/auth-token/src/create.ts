@@ -74,7 +74,8 @@ export function createAuthToken(config: KeystoneAuthtokenConfig, options: Create
     serviceTokenRolesRequired: config.service_token_roles_required,
     delayAuthDecision: config.delay_auth_decision,
     includeServiceCatalog: config.include_service_catalog,
-    serviceType: config.service_type ?? options.serviceType ?? null,
+    // keystonemiddleware's `if not service_type`: set but empty counts as unset.
+    serviceType: config.service_type || options.serviceType || null,
     logger,
   });
   return { core, cacheKind: cache?.kind ?? 'none', close: () => validator.close() };

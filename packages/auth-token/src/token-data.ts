@@ -65,15 +65,18 @@ export function parseTokenBody(body: unknown): TokenData | undefined {
     expiresAt,
     isAdminProject: token.is_admin_project !== false,
     catalog: Array.isArray(token.catalog) ? JSON.stringify(v2Catalog(token.catalog)) : null,
-    accessRules: accessRulesOf(object(token.application_credential)),
+    accessRules: accessRulesOf(object(token.application_credential)?.access_rules),
   };
 }
 
-// A credential without access_rules is unrestricted; one with them (even none, or unreadable
-// ones) is restricted, and a rule missing a field can allow nothing, so it is left out.
-function accessRulesOf(credential: Json | undefined): AccessRule[] | null {
-  if (credential?.access_rules === undefined || credential.access_rules === null) return null;
-  const rules = Array.isArray(credential.access_rules) ? credential.access_rules : [];
+/**
+ * A credential's access_rules: absent (null) leaves it unrestricted; any value restricts it
+ * (even none, or unreadable ones), and a rule missing a field can allow nothing, so it is left
+ * out. Also what a shared cache's entry is read back through.
+ */
+export function accessRulesOf(value: unknown): AccessRule[] | null {
+  if (value === undefined || value === null) return null;
+  const rules = Array.isArray(value) ? value : [];
   return rules.flatMap((entry) => {
     const rule = object(entry);
     const [service, path, method] = [text(rule?.service), text(rule?.path), text(rule?.method)];

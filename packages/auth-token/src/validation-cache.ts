@@ -1,7 +1,7 @@
 // Validation cache backends (memory, memcached, Redis) share this small interface, and the
 // key and lifetime rules live here once.
 import { createHash } from 'node:crypto';
-import type { TokenData } from './token-data.ts';
+import { accessRulesOf, type TokenData } from './token-data.ts';
 
 export type CacheKind = 'memory' | 'memcached' | 'redis';
 
@@ -90,8 +90,9 @@ function parseEntry(text: string): TokenData | undefined {
     // An entry without the field predates access rules: asking identity again is the safe answer.
     if (value.accessRules !== null && !Array.isArray(value.accessRules)) return undefined;
     Object.freeze(value.roles);
-    if (value.accessRules !== null) Object.freeze(value.accessRules).forEach((rule) => Object.freeze(rule));
-    return Object.freeze(value) as TokenData;
+    const accessRules = accessRulesOf(value.accessRules);
+    if (accessRules !== null) Object.freeze(accessRules).forEach((rule) => Object.freeze(rule));
+    return Object.freeze({ ...value, accessRules }) as TokenData;
   } catch {
     return undefined;
   }

@@ -53,6 +53,9 @@ describe('cache keys and lifetimes', () => {
     // Written before access rules were cached: it cannot say the token is unrestricted.
     const { accessRules: _accessRules, ...older } = token(60_000);
     assert.equal(decodeEntry(JSON.stringify(older)), undefined);
+    // A damaged entry restricts as much and no more: rules it cannot read allow nothing.
+    const damaged = decodeEntry(JSON.stringify({ ...token(60_000), accessRules: [null, { service: 'compute' }, ...rules] }));
+    assert.deepEqual(damaged?.accessRules, rules);
   });
 
   it('caps the lifetime at the token expiry (strict) or the end of its window (allow_expired)', () => {
