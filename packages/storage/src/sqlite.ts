@@ -110,6 +110,9 @@ async function dropNotNull<DB>(db: Kysely<DB>, table: string, column: string): P
   const createRebuilt = create.replace(definition, '$1').replace(/^create table\s+("[^"]+"|\S+)/i, `create table "${rebuilt}"`);
   await sql`pragma foreign_keys = off`.execute(db);
   try {
+    // The pragma does nothing inside a transaction; dropping the table would then delete every row that references it.
+    const { rows } = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    if (rows[0]?.foreign_keys !== 0) throw new Error(`dropNotNull: cannot turn foreign keys off to rebuild ${table} (inside a transaction?)`);
     await db.transaction().execute(async (trx) => {
       await sql.raw(createRebuilt).execute(trx);
       await sql`insert into ${sql.table(rebuilt)} select * from ${sql.table(table)}`.execute(trx);
