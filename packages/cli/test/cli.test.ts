@@ -64,7 +64,7 @@ describe('baton CLI', () => {
     for (const key of readdirSync(keys)) assert.equal(statSync(join(keys, key)).mode & 0o777, 0o600);
   });
 
-  it('bootstraps idempotently and requires a password', () => {
+  it('bootstraps idempotently and requires a password; roles it creates are immutable unless --no-immutable-roles', async () => {
     const noPassword = baton('manage', 'bootstrap', '--config', config);
     assert.equal(noPassword.status, 2);
     assert.match(noPassword.stderr, /--bootstrap-password \(or OS_BOOTSTRAP_PASSWORD\) is required/);
@@ -74,6 +74,16 @@ describe('baton CLI', () => {
     assert.match(first.stdout, /user admin/);
     assert.match(first.stdout, /role service/);
     assert.equal(baton(...args).stdout, 'bootstrap: nothing to change\n');
+    // A second admin role, created without the option; the roles that exist keep theirs.
+    const mutable = baton(...args, '--bootstrap-role-name', 'operator', '--no-immutable-roles');
+    assert.equal(mutable.status, 0, mutable.stderr);
+    const service = await IdentityService.open(loadKeystoneConfig([config]));
+    try {
+      const options = async (name: string) => (await service.assignment.getRoleByName(name)).options;
+      assert.deepEqual([await options('operator'), await options('reader'), await options('admin')], [{}, { immutable: true }, { immutable: true }]);
+    } finally {
+      await service.close();
+    }
   });
 
   it('sets up, rotates and migrates credential keys as keystone-manage does', async () => {

@@ -211,15 +211,7 @@ export class Renderer {
   }
 
   service(s: Service): Json {
-    return {
-      id: s.id,
-      type: s.type,
-      name: s.name,
-      ...(s.description === null ? {} : { description: s.description }),
-      enabled: s.enabled,
-      ...s.extra,
-      links: this.link(`services/${s.id}`),
-    };
+    return { id: s.id, type: s.type, name: s.name, enabled: s.enabled, ...s.extra, links: this.link(`services/${s.id}`) };
   }
 
   endpoint(e: Endpoint): Json {

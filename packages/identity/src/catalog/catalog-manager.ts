@@ -71,7 +71,6 @@ export class CatalogManager {
       id: input.id ?? newId(),
       type: input.type,
       name: input.name ?? '',
-      description: null,
       enabled: input.enabled ?? true,
       extra: input.extra ?? {},
     });

@@ -97,7 +97,6 @@ export interface ServiceTable {
   id: string;
   type: string;
   name: string;
-  description: string | null;
   enabled: BoolColumn;
   extra: string;
 }

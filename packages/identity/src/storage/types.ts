@@ -117,8 +117,6 @@ export interface Service {
   id: string;
   type: string;
   name: string;
-  /** Only services made before 0012 or by bootstrap; the API keeps it in `extra`, as Keystone. */
-  description: string | null;
   enabled: boolean;
   extra: Record<string, unknown>;
 }

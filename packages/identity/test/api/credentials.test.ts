@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FernetKeyRepository } from '@baton/fernet';
 import { ec2Sign, startTestIdentity, type Ec2Request, type TestIdentity } from '@baton/test-support';
-import { BASE, CLIENT_ERROR, adminCaller, assertError, callerWith, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
+import { BASE, CLIENT_ERROR, adminCaller, applicationCredentialCaller, assertError, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;
 let limited: TestIdentity;
@@ -100,13 +100,7 @@ describe('/v3/credentials', () => {
     const seen = json(await alice('GET', '/v3/credentials')).credentials as { user_id: string }[];
     assert.ok(seen.length > 0 && seen.every((c) => c.user_id === alice.userId));
 
-    const appCred = json(await alice('POST', `/v3/users/${alice.userId}/application_credentials`, { application_credential: { name: 'ac' } }));
-    const issued = await identity.app.inject({
-      method: 'POST',
-      url: '/v3/auth/tokens',
-      payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id: appCred.application_credential.id, secret: appCred.application_credential.secret } } } },
-    });
-    const delegated = callerWith(identity, issued.headers['x-subject-token'] as string);
+    const delegated = await applicationCredentialCaller(identity, alice, { name: 'ac' });
     assertError(
       await delegated('GET', `/v3/credentials/${json(mine).credential.id}`),
       403,

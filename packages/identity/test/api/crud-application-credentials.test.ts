@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
-import { adminCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
+import { adminCaller, applicationCredentialCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 let identity: TestIdentity;
 let admin: Caller;
@@ -94,16 +94,7 @@ describe('access rules', () => {
 
   test("a restricted credential's token neither creates nor deletes credentials; an unrestricted one's does", async () => {
     const url = `/v3/users/${member.userId}/application_credentials`;
-    const tokenOf = async (name: string, unrestricted: boolean): Promise<Caller> => {
-      const { id, secret } = json(await member('POST', url, { application_credential: { name, unrestricted } })).application_credential;
-      const auth = await identity.app.inject({
-        method: 'POST',
-        url: '/v3/auth/tokens',
-        payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
-      });
-      return callerWith(identity, auth.headers['x-subject-token'] as string);
-    };
-    const restricted = await tokenOf('ac-restricted', false);
+    const restricted = await applicationCredentialCaller(identity, member, { name: 'ac-restricted' });
     const victim = json(await member('POST', url, { application_credential: { name: 'ac-victim' } })).application_credential;
     const refused =
       "You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.";
@@ -111,7 +102,7 @@ describe('access rules', () => {
     assertError(await restricted('DELETE', `${url}/${victim.id}`), 403, refused);
     assert.equal((await restricted('GET', `${url}/${victim.id}`)).statusCode, 200);
 
-    const unrestricted = await tokenOf('ac-unrestricted', true);
+    const unrestricted = await applicationCredentialCaller(identity, member, { name: 'ac-unrestricted', unrestricted: true });
     assert.equal((await unrestricted('POST', url, { application_credential: { name: 'ac-more' } })).statusCode, 201);
     assert.equal((await unrestricted('DELETE', `${url}/${victim.id}`)).statusCode, 204);
   });

@@ -32,6 +32,20 @@ export async function memberCaller(identity: TestIdentity, name: string): Promis
   return Object.assign(callerWith(identity, token), { userId, projectId });
 }
 
+/** A new application credential of `owner`'s (on their token's project) and a token of it. */
+export async function applicationCredentialCaller(identity: TestIdentity, owner: Caller & { userId: string }, credential: Record<string, unknown>): Promise<Caller> {
+  const created = await owner('POST', `/v3/users/${owner.userId}/application_credentials`, { application_credential: credential });
+  assert.equal(created.statusCode, 201, created.body);
+  const { id, secret } = json(created).application_credential;
+  const issued = await identity.app.inject({
+    method: 'POST',
+    url: '/v3/auth/tokens',
+    payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
+  });
+  assert.equal(issued.statusCode, 201, issued.body);
+  return callerWith(identity, issued.headers['x-subject-token'] as string);
+}
+
 /** Asserts the status and the error body Keystone would send. */
 export function assertError(response: LightMyRequestResponse, status: number, message: string): void {
   assert.equal(response.statusCode, status, response.body);

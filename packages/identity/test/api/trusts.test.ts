@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, mock, test } from 'node:test';
 import { issueToken, startTestIdentity, type TestIdentity } from '@baton/test-support';
-import { adminCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
+import { adminCaller, applicationCredentialCaller, assertError, BASE, callerWith, CLIENT_ERROR, forbidden, json, memberCaller, type Caller } from './crud-helpers.ts';
 
 const TRUSTS = '/v3/OS-TRUST/trusts';
 
@@ -45,20 +45,6 @@ async function createTrust(trusteeUserId: string, more: Record<string, unknown> 
   const created = await trustor('POST', TRUSTS, trustBody(trusteeUserId, more));
   assert.equal(created.statusCode, 201, created.body);
   return json(created).trust;
-}
-
-/** A token of a new application credential of `owner`'s, on their project. */
-async function applicationCredentialCaller(on: TestIdentity, owner: Caller & { userId: string }, name: string): Promise<Caller> {
-  const created = await owner('POST', `/v3/users/${owner.userId}/application_credentials`, { application_credential: { name } });
-  assert.equal(created.statusCode, 201, created.body);
-  const { id, secret } = json(created).application_credential;
-  const issued = await on.app.inject({
-    method: 'POST',
-    url: '/v3/auth/tokens',
-    payload: { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } },
-  });
-  assert.equal(issued.statusCode, 201, issued.body);
-  return callerWith(on, issued.headers['x-subject-token'] as string);
 }
 
 /** POST /v3/auth/tokens with the caller's token, scoped to the trust. */
@@ -277,7 +263,7 @@ describe('trusts', () => {
   test('delegated tokens: an application credential\'s manages no trust and makes no other token; a trust\'s manages no application credential', async () => {
     const trustee = await plainUser('trustee-delegated');
     const trust = await createTrust(trustee.userId);
-    const viaAppCred = await applicationCredentialCaller(identity, trustor, 'trusting');
+    const viaAppCred = await applicationCredentialCaller(identity, trustor, { name: 'trusting' });
     const refused = 'You are not authorized to perform the requested action: Delegated tokens cannot manage trusts..';
     assertError(await viaAppCred('POST', TRUSTS, trustBody(trustee.userId)), 403, refused);
     assertError(await viaAppCred('GET', `${TRUSTS}?trustor_user_id=${trustor.userId}`), 403, refused);
@@ -300,7 +286,7 @@ describe('trusts', () => {
     const lenient = await startTestIdentity({ securityCompliance: { allow_insecure_application_credential_trust_escalation: true } });
     try {
       const owner = await memberCaller(lenient, 'lenient-trustor');
-      const viaAppCred = await applicationCredentialCaller(lenient, owner, 'heat');
+      const viaAppCred = await applicationCredentialCaller(lenient, owner, { name: 'heat' });
       const trustee = await lenient.service.identity.createUser({ name: 'lenient-trustee', domainId: 'default' });
       const created = await viaAppCred('POST', TRUSTS, {
         trust: { trustor_user_id: owner.userId, trustee_user_id: trustee.id, project_id: owner.projectId, impersonation: false, roles: [{ name: 'member' }] },

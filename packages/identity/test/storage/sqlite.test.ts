@@ -120,7 +120,7 @@ describe('sqlite specifics', () => {
     }
   });
 
-  it('0012 makes domain, project, group and service descriptions nullable; a project keeps its tags, which still cascade', async () => {
+  it('0012 makes domain, project and group descriptions nullable, keeping a project\'s tags, which still cascade; a service\'s description moves to its extra attributes', async () => {
     const url = `sqlite:///${join(dir, 'upgrade-0012.db')}`;
     const opened = await openDatabase<Record<string, Record<string, unknown>>>(url);
     try {
@@ -132,6 +132,8 @@ describe('sqlite specifics', () => {
         .values({ id: 'proj', name: 'proj', domain_id: 'dom', description: 'kept too', enabled: true, parent_id: 'dom', is_domain: false, extra: '{}' })
         .execute();
       await opened.db.insertInto('project_tag').values({ project_id: 'proj', name: 'blue', position: 0 }).execute();
+      const service = (id: string, description: string) => ({ id, type: id, name: id, description, enabled: true, extra: '{"colour":"red"}' });
+      await opened.db.insertInto('service').values([service('described', 'the old one'), service('blank', '')]).execute();
       assert.equal((await migrator.migrateToLatest()).error, undefined);
     } finally {
       await opened.close();
@@ -142,6 +144,8 @@ describe('sqlite specifics', () => {
       const project = await storage.resource.getProject('proj');
       assert.deepEqual([project.description, project.tags], ['kept too', ['blue']]);
       assert.equal((await storage.resource.createProject(newProject('dom', { description: null }))).description, null);
+      assert.deepEqual((await storage.catalog.getService('described')).extra, { colour: 'red', description: 'the old one' });
+      assert.deepEqual((await storage.catalog.getService('blank')).extra, { colour: 'red', description: '' });
       await storage.resource.deleteProject('proj');
       await assert.rejects(storage.resource.getProject('proj'), { code: 'ERR_IDENTITY_NOT_FOUND' });
     } finally {

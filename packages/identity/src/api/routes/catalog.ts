@@ -10,7 +10,7 @@ import type { ApiContext } from '../context.ts';
 import { memberBody, validBody } from '../request-schema.ts';
 import { idParams, listQuery, registerCrud } from './crud.ts';
 import { endpointSchemas, regionSchemas, serviceSchemas } from './schemas.ts';
-import { enabledFilter, extraAttributes, type Json } from './request.ts';
+import { enabledFilter, extraAttributes } from './request.ts';
 
 const REGION_KNOWN = ['description', 'parent_region_id'];
 // A service's description is not in Keystone's schema: like Keystone, it is kept among the
@@ -123,8 +123,6 @@ export function catalogRoutes(context: ApiContext) {
         const patch: Partial<Omit<Service, 'id'>> = { extra: { ...before.extra, ...extraAttributes(m, SERVICE_KNOWN) } };
         if (m.type !== undefined) patch.type = m.type;
         if (m.name !== undefined) patch.name = m.name;
-        // One set before descriptions moved to the extra attributes gives way to the new one.
-        if ((m as Json).description !== undefined) patch.description = null;
         if (m.enabled !== undefined) patch.enabled = m.enabled;
         return catalog.updateService(id, patch);
       },

@@ -20,7 +20,6 @@ function serviceFromRow(row: Selectable<ServiceTable>): Service {
     id: row.id,
     type: row.type,
     name: row.name,
-    description: row.description,
     enabled: fromDbBoolean(row.enabled),
     extra: parseExtra(row.extra),
   };

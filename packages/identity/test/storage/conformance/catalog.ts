@@ -6,7 +6,7 @@ import { type GetStorage, conflict, newId, notFound } from './helpers.ts';
 const region = (overrides: Partial<Region> = {}): Region =>
   ({ id: `region-${newId()}`, description: '', parentRegionId: null, extra: {}, ...overrides });
 const service = (overrides: Partial<Service> = {}): Service =>
-  ({ id: newId(), type: `type-${newId()}`, name: 'nova', description: '', enabled: true, extra: {}, ...overrides });
+  ({ id: newId(), type: `type-${newId()}`, name: 'nova', enabled: true, extra: {}, ...overrides });
 const endpoint = (serviceId: string, overrides: Partial<Endpoint> = {}): Endpoint =>
   ({ id: newId(), serviceId, interface: 'public', url: 'http://127.0.0.1:8774/v2.1', regionId: null, enabled: true, extra: {}, ...overrides });
 

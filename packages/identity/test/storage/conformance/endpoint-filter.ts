@@ -5,7 +5,7 @@ import { type GetStorage, conflict, newDomain, newId, newProject, notFound } fro
 
 /** A service with one endpoint in a new region, and a project to associate with. */
 async function fixture(get: GetStorage): Promise<{ serviceId: string; regionId: string; endpoint: Endpoint; projectId: string }> {
-  const serviceId = (await get().catalog.createService({ id: newId(), type: `t-${newId()}`, name: '', description: '', enabled: true, extra: {} })).id;
+  const serviceId = (await get().catalog.createService({ id: newId(), type: `t-${newId()}`, name: '', enabled: true, extra: {} })).id;
   const regionId = (await get().catalog.createRegion({ id: `r-${newId()}`, description: '', parentRegionId: null, extra: {} })).id;
   const endpoint = await get().catalog.createEndpoint({ id: newId(), serviceId, interface: 'public', url: 'http://x', regionId, enabled: true, extra: {} });
   const domain = await get().resource.createDomain(newDomain());

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Limit, RegisteredLimit, Service } from '../../../src/storage/index.ts';
 import { type GetStorage, conflict, newDomain, newId, newProject, notFound } from './helpers.ts';
 
-const service = (): Service => ({ id: newId(), type: `type-${newId()}`, name: 'nova', description: '', enabled: true, extra: {} });
+const service = (): Service => ({ id: newId(), type: `type-${newId()}`, name: 'nova', enabled: true, extra: {} });
 const registered = (serviceId: string, overrides: Partial<RegisteredLimit> = {}): RegisteredLimit =>
   ({ id: newId(), serviceId, regionId: null, resourceName: 'cores', defaultLimit: 10, description: null, ...overrides });
 
